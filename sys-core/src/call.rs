@@ -1,0 +1,135 @@
+//! The one entry point through which every system call made with sys-core passes.
+//!
+//! [`syscall!`](crate::syscall), the `#[syscall]` wrappers of sys-macros and everything else
+//! in libsys end in [`invoke`]. Features that observe or restrict system calls (a tracing or
+//! sandboxing hook, out-of-line stubs in one linker section for seccomp pinning) switch this one
+//! function under a cargo feature; callers never change, and with the features off it inlines
+//! to the bare instruction.
+//!
+//! # Safety contract of every function here
+//! A system call can do anything the kernel allows: unmap memory Rust is using, close a file
+//! descriptor that something owns, write through any pointer argument, end the process. The
+//! caller must pass a number and arguments for which the call, as documented in its man page for
+//! this architecture, does not violate Rust's rules: pointers valid for the reads and writes the
+//! kernel will do, file descriptors the caller may use that way, and no unmapping or changing of
+//! memory that Rust code still relies on. The `_readonly` forms also promise that the syscall
+//! writes no memory visible to Rust.
+
+use crate::arch;
+use crate::arg::{Arg, Words, packed_len};
+use crate::errno::Errno;
+
+/// The raw value a system call returned, before it is decoded.
+///
+/// The generic convention holds on every architecture (the flag-based ones are normalised in
+/// their asm): a value in `-4095..=-1` is a negated errno.
+#[must_use = "a system call's result says whether it failed"]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(transparent)]
+pub struct RawRet(pub usize);
+
+impl RawRet {
+    /// Decodes the kernel's convention: `Err` for `-4095..=-1`, `Ok` otherwise.
+    #[inline(always)]
+    pub fn result(self) -> Result<usize, Errno> {
+        if self.0 > (-4096isize) as usize {
+            Err(Errno::from_ret(self.0))
+        } else {
+            Ok(self.0)
+        }
+    }
+
+    /// The value as is, for system calls that cannot fail (`getpid`, `getppid`, `gettid`).
+    #[inline(always)]
+    pub fn value(self) -> usize {
+        self.0
+    }
+}
+
+/// Makes system call `nr` with the arguments laid out in `w`. The one switch point.
+///
+/// # Safety
+/// See the [module documentation](self).
+#[doc(hidden)]
+#[inline(always)]
+pub unsafe fn invoke<const READONLY: bool>(nr: usize, w: &Words) -> RawRet {
+    let a = w.w;
+    // SAFETY: the caller upholds the syscall's contract (module docs); the arch primitive
+    // passes the words in the registers the kernel reads them from.
+    let r = unsafe {
+        match (w.len, READONLY) {
+            (0, false) => arch::syscall0(nr),
+            (0, true) => arch::syscall0_readonly(nr),
+            (1, false) => arch::syscall1(nr, a[0]),
+            (1, true) => arch::syscall1_readonly(nr, a[0]),
+            (2, false) => arch::syscall2(nr, a[0], a[1]),
+            (2, true) => arch::syscall2_readonly(nr, a[0], a[1]),
+            (3, false) => arch::syscall3(nr, a[0], a[1], a[2]),
+            (3, true) => arch::syscall3_readonly(nr, a[0], a[1], a[2]),
+            (4, false) => arch::syscall4(nr, a[0], a[1], a[2], a[3]),
+            (4, true) => arch::syscall4_readonly(nr, a[0], a[1], a[2], a[3]),
+            (5, false) => arch::syscall5(nr, a[0], a[1], a[2], a[3], a[4]),
+            (5, true) => arch::syscall5_readonly(nr, a[0], a[1], a[2], a[3], a[4]),
+            (6, false) => arch::syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]),
+            (6, true) => arch::syscall6_readonly(nr, a[0], a[1], a[2], a[3], a[4], a[5]),
+            // Ruled out at compile time by the `const` checks of the callers below.
+            _ => Errno::E2BIG.raw_ret(),
+        }
+    };
+    RawRet(r)
+}
+
+macro_rules! arities {
+    ($($name:ident, $ro:ident: ($($arg:ident: $ty:ident),*);)*) => {$(
+        /// Makes a system call with this many arguments (64-bit values on 32-bit architectures
+        /// take a register pair; at most six words in all, checked at compile time).
+        ///
+        /// # Safety
+        /// See the [module documentation](self).
+        #[inline(always)]
+        pub unsafe fn $name<$($ty: Arg),*>(nr: usize, $($arg: $ty),*) -> RawRet {
+            const { assert!(packed_len(&[$($ty::WIDE),*]) <= 6, "a system call takes at most six argument registers (64-bit values count twice on 32-bit architectures)") };
+            #[allow(unused_mut, reason = "the zero-argument form pushes nothing")]
+            let mut w = Words::new();
+            $(w.push($arg);)*
+            // SAFETY: forwarded from the caller.
+            unsafe { invoke::<false>(nr, &w) }
+        }
+
+        /// As the plain form, for system calls that write no memory visible to Rust.
+        ///
+        /// # Safety
+        /// See the [module documentation](self); the syscall must not write memory.
+        #[inline(always)]
+        pub unsafe fn $ro<$($ty: Arg),*>(nr: usize, $($arg: $ty),*) -> RawRet {
+            const { assert!(packed_len(&[$($ty::WIDE),*]) <= 6, "a system call takes at most six argument registers (64-bit values count twice on 32-bit architectures)") };
+            #[allow(unused_mut, reason = "the zero-argument form pushes nothing")]
+            let mut w = Words::new();
+            $(w.push($arg);)*
+            // SAFETY: forwarded from the caller.
+            unsafe { invoke::<true>(nr, &w) }
+        }
+    )*};
+}
+
+arities! {
+    call0, call0_readonly: ();
+    call1, call1_readonly: (a: A);
+    call2, call2_readonly: (a: A, b: B);
+    call3, call3_readonly: (a: A, b: B, c: C);
+    call4, call4_readonly: (a: A, b: B, c: C, d: D);
+    call5, call5_readonly: (a: A, b: B, c: C, d: D, e: E);
+    call6, call6_readonly: (a: A, b: B, c: C, d: D, e: E, f: F);
+}
+
+/// Makes a one-argument system call that does not return (`exit`, `exit_group`). If the kernel
+/// returns anyway, an architecture trap instruction ends the process.
+///
+/// # Safety
+/// See the [module documentation](self); `nr` must be a call that does not return.
+#[inline(always)]
+pub unsafe fn call1_noreturn<A: Arg>(nr: usize, a: A) -> ! {
+    const { assert!(!A::WIDE || cfg!(target_pointer_width = "64"), "pass a register-sized value") };
+    // SAFETY: forwarded from the caller.
+    unsafe { arch::syscall1_noreturn(nr, a.into_bits() as usize) }
+}

@@ -1,0 +1,1 @@
+//! Attribute macros for libsys (work in progress: see the sys-macros issue).

@@ -27,6 +27,11 @@
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be passed to a system call",
+    label = "`Arg` is not implemented for `{Self}`",
+    note = "supported: integers, `bool`, raw pointers, references, `Option<&T>`, `BorrowedFd` (feature `std`), and types that implement `sys_core::Arg`"
+)]
 pub trait Arg: Sized {
     /// Whether the value is 64 bits wide, so that it needs a register pair on 32-bit
     /// architectures. Only `u64` and `i64` (and types that forward to them) set this.
@@ -126,6 +131,23 @@ impl<T: ?Sized> Arg for Option<&mut T> {
             None => 0,
         }
     }
+}
+
+#[cfg(feature = "std")]
+impl Arg for std::os::fd::BorrowedFd<'_> {
+    #[inline(always)]
+    fn into_bits(self) -> u64 {
+        std::os::fd::AsRawFd::as_raw_fd(&self).into_bits()
+    }
+}
+
+/// The value itself: the expansion of `#[syscall]` passes each argument through
+/// `arg::<DeclaredType>(value)`, so that a type that is not [`Arg`] is reported at its
+/// declaration.
+#[doc(hidden)]
+#[inline(always)]
+pub fn arg<T: Arg>(value: T) -> T {
+    value
 }
 
 /// Whether this architecture starts a 64-bit register pair at an even argument slot.

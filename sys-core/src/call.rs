@@ -1,10 +1,11 @@
 //! The one entry point through which every system call made with sys-core passes.
 //!
 //! [`syscall!`](crate::syscall), the `#[syscall]` wrappers of sys-macros and everything else
-//! in libsys end in [`invoke`]. Features that observe or restrict system calls (a tracing or
-//! sandboxing hook, out-of-line stubs in one linker section for seccomp pinning) switch this one
-//! function under a cargo feature; callers never change, and with the features off it inlines
-//! to the bare instruction.
+//! in libsys end in [`invoke`] (or its twin [`invoke_noreturn`] for calls that do not return);
+//! declared wrappers also pass a [`Meta`] naming the call and its arguments. Features that
+//! observe or restrict system calls (a tracing or sandboxing hook, out-of-line stubs in one
+//! linker section for seccomp pinning) switch this one function under a cargo feature; callers
+//! never change, and with the features off it inlines to the bare instruction.
 //!
 //! # Safety contract of every function here
 //! A system call can do anything the kernel allows: unmap memory Rust is using, close a file
@@ -46,13 +47,33 @@ impl RawRet {
     }
 }
 
+/// What a declared wrapper (`#[syscall]` in sys-macros) knows about its system call: the name
+/// and the argument names, kept in a `static` by the expansion and handed to [`invoke`] for
+/// hooks and tracers. Nothing reads it yet, so it costs nothing.
+#[derive(Debug)]
+pub struct Meta {
+    /// The system call's name (`"openat"`).
+    pub name: &'static str,
+    /// The declared argument names, in order (`["dirfd", "path", "flags", "mode"]`).
+    pub args: &'static [&'static str],
+}
+
 /// Makes system call `nr` with the arguments laid out in `w`. The one switch point.
+///
+/// `meta` describes the call when it comes from a declared wrapper, `None` for [`syscall!`]
+/// and the plain `callN` forms. It is unused for now: a later hook or tracing feature reads it
+/// here, behind a cargo feature, and with the feature off it inlines away.
 ///
 /// # Safety
 /// See the [module documentation](self).
 #[doc(hidden)]
 #[inline(always)]
-pub unsafe fn invoke<const READONLY: bool>(nr: usize, w: &Words) -> RawRet {
+pub unsafe fn invoke<const READONLY: bool>(
+    meta: Option<&'static Meta>,
+    nr: usize,
+    w: &Words,
+) -> RawRet {
+    let _ = meta;
     let a = w.w;
     // SAFETY: the caller upholds the syscall's contract (module docs); the arch primitive
     // passes the words in the registers the kernel reads them from.
@@ -79,47 +100,84 @@ pub unsafe fn invoke<const READONLY: bool>(nr: usize, w: &Words) -> RawRet {
     RawRet(r)
 }
 
-macro_rules! arities {
-    ($($name:ident, $ro:ident: ($($arg:ident: $ty:ident),*);)*) => {$(
-        /// Makes a system call with this many arguments (64-bit values on 32-bit architectures
-        /// take a register pair; at most six words in all, checked at compile time).
-        ///
-        /// # Safety
-        /// See the [module documentation](self).
+/// Defines one `callN` function: `$ro` selects the `readonly` primitives, `$meta` (when
+/// given) names a leading `&'static Meta` parameter passed on to [`invoke`].
+macro_rules! call_fn {
+    ($(#[$doc:meta])* $name:ident, $ro:literal, ($($meta:ident)?), ($($arg:ident: $ty:ident),*)) => {
+        $(#[$doc])*
         #[inline(always)]
-        pub unsafe fn $name<$($ty: Arg),*>(nr: usize, $($arg: $ty),*) -> RawRet {
+        #[allow(clippy::too_many_arguments, reason = "six syscall arguments, the number and the meta")]
+        pub unsafe fn $name<$($ty: Arg),*>(
+            $($meta: &'static Meta,)? nr: usize, $($arg: $ty),*
+        ) -> RawRet {
             const { assert!(packed_len(&[$($ty::WIDE),*]) <= 6, "a system call takes at most six argument registers (64-bit values count twice on 32-bit architectures)") };
             #[allow(unused_mut, reason = "the zero-argument form pushes nothing")]
             let mut w = Words::new();
             $(w.push($arg);)*
             // SAFETY: forwarded from the caller.
-            unsafe { invoke::<false>(nr, &w) }
+            unsafe { invoke::<$ro>(call_fn!(@meta $($meta)?), nr, &w) }
         }
+    };
+    (@meta) => { None };
+    (@meta $meta:ident) => { Some($meta) };
+}
 
-        /// As the plain form, for system calls that write no memory visible to Rust.
-        ///
-        /// # Safety
-        /// See the [module documentation](self); the syscall must not write memory.
-        #[inline(always)]
-        pub unsafe fn $ro<$($ty: Arg),*>(nr: usize, $($arg: $ty),*) -> RawRet {
-            const { assert!(packed_len(&[$($ty::WIDE),*]) <= 6, "a system call takes at most six argument registers (64-bit values count twice on 32-bit architectures)") };
-            #[allow(unused_mut, reason = "the zero-argument form pushes nothing")]
-            let mut w = Words::new();
-            $(w.push($arg);)*
-            // SAFETY: forwarded from the caller.
-            unsafe { invoke::<true>(nr, &w) }
+macro_rules! arities {
+    ($($name:ident, $ro:ident, $name_meta:ident, $ro_meta:ident: ($($arg:ident: $ty:ident),*);)*) => {$(
+        call_fn! {
+            /// Makes a system call with this many arguments (64-bit values on 32-bit
+            /// architectures take a register pair; at most six words in all, checked at
+            /// compile time).
+            ///
+            /// # Safety
+            /// See the [module documentation](self).
+            $name, false, (), ($($arg: $ty),*)
+        }
+        call_fn! {
+            /// As the plain form, for system calls that write no memory visible to Rust.
+            ///
+            /// # Safety
+            /// See the [module documentation](self); the syscall must not write memory.
+            $ro, true, (), ($($arg: $ty),*)
+        }
+        call_fn! {
+            /// As the plain form, with the call's [`Meta`] (the form `#[syscall]` wrappers use).
+            ///
+            /// # Safety
+            /// See the [module documentation](self).
+            $name_meta, false, (meta), ($($arg: $ty),*)
+        }
+        call_fn! {
+            /// As the `readonly` form, with the call's [`Meta`].
+            ///
+            /// # Safety
+            /// See the [module documentation](self); the syscall must not write memory.
+            $ro_meta, true, (meta), ($($arg: $ty),*)
         }
     )*};
 }
 
 arities! {
-    call0, call0_readonly: ();
-    call1, call1_readonly: (a: A);
-    call2, call2_readonly: (a: A, b: B);
-    call3, call3_readonly: (a: A, b: B, c: C);
-    call4, call4_readonly: (a: A, b: B, c: C, d: D);
-    call5, call5_readonly: (a: A, b: B, c: C, d: D, e: E);
-    call6, call6_readonly: (a: A, b: B, c: C, d: D, e: E, f: F);
+    call0, call0_readonly, call0_meta, call0_readonly_meta: ();
+    call1, call1_readonly, call1_meta, call1_readonly_meta: (a: A);
+    call2, call2_readonly, call2_meta, call2_readonly_meta: (a: A, b: B);
+    call3, call3_readonly, call3_meta, call3_readonly_meta: (a: A, b: B, c: C);
+    call4, call4_readonly, call4_meta, call4_readonly_meta: (a: A, b: B, c: C, d: D);
+    call5, call5_readonly, call5_meta, call5_readonly_meta: (a: A, b: B, c: C, d: D, e: E);
+    call6, call6_readonly, call6_meta, call6_readonly_meta: (a: A, b: B, c: C, d: D, e: E, f: F);
+}
+
+/// Makes a system call that does not return. The twin of [`invoke`] for `noreturn` calls, and
+/// their one switch point in the same way.
+///
+/// # Safety
+/// See the [module documentation](self); `nr` must be a call that does not return.
+#[doc(hidden)]
+#[inline(always)]
+pub unsafe fn invoke_noreturn(meta: Option<&'static Meta>, nr: usize, a0: usize) -> ! {
+    let _ = meta;
+    // SAFETY: forwarded from the caller.
+    unsafe { arch::syscall1_noreturn(nr, a0) }
 }
 
 /// Makes a one-argument system call that does not return (`exit`, `exit_group`). If the kernel
@@ -129,7 +187,28 @@ arities! {
 /// See the [module documentation](self); `nr` must be a call that does not return.
 #[inline(always)]
 pub unsafe fn call1_noreturn<A: Arg>(nr: usize, a: A) -> ! {
-    const { assert!(!A::WIDE || cfg!(target_pointer_width = "64"), "pass a register-sized value") };
+    const {
+        assert!(
+            !A::WIDE || cfg!(target_pointer_width = "64"),
+            "pass a register-sized value"
+        )
+    };
     // SAFETY: forwarded from the caller.
-    unsafe { arch::syscall1_noreturn(nr, a.into_bits() as usize) }
+    unsafe { invoke_noreturn(None, nr, a.into_bits() as usize) }
+}
+
+/// As [`call1_noreturn`], with the call's [`Meta`] (the form `#[syscall]` wrappers use).
+///
+/// # Safety
+/// See the [module documentation](self); `nr` must be a call that does not return.
+#[inline(always)]
+pub unsafe fn call1_noreturn_meta<A: Arg>(meta: &'static Meta, nr: usize, a: A) -> ! {
+    const {
+        assert!(
+            !A::WIDE || cfg!(target_pointer_width = "64"),
+            "pass a register-sized value"
+        )
+    };
+    // SAFETY: forwarded from the caller.
+    unsafe { invoke_noreturn(Some(meta), nr, a.into_bits() as usize) }
 }

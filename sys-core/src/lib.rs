@@ -37,11 +37,14 @@ mod arch;
 pub mod arg;
 pub mod call;
 mod errno;
+pub mod fd;
 pub mod nr;
+pub mod ret;
 
 pub use arg::Arg;
-pub use call::RawRet;
+pub use call::{Meta, RawRet};
 pub use errno::Errno;
+pub use ret::FromRet;
 
 /// Makes a system call and decodes the result: `Result<usize, Errno>`.
 ///
@@ -64,9 +67,15 @@ pub use errno::Errno;
 /// ```
 #[macro_export]
 macro_rules! syscall {
-    ($nr:expr $(,)?) => { $crate::call::call0($nr).result() };
-    ($nr:expr, $a:expr $(,)?) => { $crate::call::call1($nr, $a).result() };
-    ($nr:expr, $a:expr, $b:expr $(,)?) => { $crate::call::call2($nr, $a, $b).result() };
+    ($nr:expr $(,)?) => {
+        $crate::call::call0($nr).result()
+    };
+    ($nr:expr, $a:expr $(,)?) => {
+        $crate::call::call1($nr, $a).result()
+    };
+    ($nr:expr, $a:expr, $b:expr $(,)?) => {
+        $crate::call::call2($nr, $a, $b).result()
+    };
     ($nr:expr, $a:expr, $b:expr, $c:expr $(,)?) => {
         $crate::call::call3($nr, $a, $b, $c).result()
     };
@@ -96,9 +105,15 @@ macro_rules! syscall {
 /// ```
 #[macro_export]
 macro_rules! syscall_readonly {
-    ($nr:expr $(,)?) => { $crate::call::call0_readonly($nr).result() };
-    ($nr:expr, $a:expr $(,)?) => { $crate::call::call1_readonly($nr, $a).result() };
-    ($nr:expr, $a:expr, $b:expr $(,)?) => { $crate::call::call2_readonly($nr, $a, $b).result() };
+    ($nr:expr $(,)?) => {
+        $crate::call::call0_readonly($nr).result()
+    };
+    ($nr:expr, $a:expr $(,)?) => {
+        $crate::call::call1_readonly($nr, $a).result()
+    };
+    ($nr:expr, $a:expr, $b:expr $(,)?) => {
+        $crate::call::call2_readonly($nr, $a, $b).result()
+    };
     ($nr:expr, $a:expr, $b:expr, $c:expr $(,)?) => {
         $crate::call::call3_readonly($nr, $a, $b, $c).result()
     };

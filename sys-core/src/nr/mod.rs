@@ -57,3 +57,16 @@ pub fn by_name(name: &str) -> Option<usize> {
 pub fn all() -> &'static [(&'static str, usize)] {
     table::NAMES
 }
+
+/// The number of the system call named `$name` on the target architecture, as a `usize`
+/// constant expression: `sys_nr!(openat)`. For the expansions of `#[syscall]`.
+///
+/// Stand-in until the generated version (which also reports calls an architecture lacks with a
+/// suggestion) replaces it: a missing name is an unresolved path in [`nr`](self).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! sys_nr {
+    ($name:ident) => {
+        $crate::nr::$name
+    };
+}

@@ -2,7 +2,8 @@
 //!
 //! Run it with `cargo run --example hello`.
 
-use libsys::{Errno, nr, syscall, syscall_readonly};
+use libsys::raw::{syscall, syscall_readonly};
+use libsys::{Errno, nr};
 
 fn main() {
     let msg = b"hello from libsys\n";
@@ -12,9 +13,15 @@ fn main() {
 
     // SAFETY: getpid and getppid take no arguments and write no memory.
     let (pid, ppid) = unsafe {
-        (syscall_readonly!(nr::getpid).unwrap(), syscall_readonly!(nr::getppid).unwrap())
+        (
+            syscall_readonly!(nr::getpid).unwrap(),
+            syscall_readonly!(nr::getppid).unwrap(),
+        )
     };
-    println!("pid {pid}, parent {ppid}; getpid is syscall {} here", nr::getpid);
+    println!(
+        "pid {pid}, parent {ppid}; getpid is syscall {} here",
+        nr::getpid
+    );
 
     // Errors come back typed, with this architecture's errno value, name and message.
     let path = c"/no/such/file";

@@ -2,19 +2,61 @@
 //!
 //! This facade re-exports the workspace crates:
 //! - [`sys_core`]: raw system calls for every architecture, numbers, [`Errno`];
-//! - `sys_macros`: `#[syscall]` wrappers declared from a signature;
+//! - `sys_macros`: [`#[syscall]`](macro@syscall) and [`#[syscalls]`](macro@syscalls), wrappers
+//!   declared from a signature;
 //! - [`sys_auxv`]: the auxiliary vector;
 //! - [`sys_vdso`]: vDSO-backed clocks and friends.
 //!
 //! ```
-//! use libsys::{nr, syscall, Errno};
+//! use libsys::{syscall, Errno};
+//! use core::ffi::CStr;
+//!
+//! /// Opens a file relative to a directory (`fd::AT_FDCWD`: the working directory).
+//! #[syscall]
+//! pub unsafe fn openat(dirfd: i32, path: &CStr, flags: u32, mode: u32) -> Result<i32, Errno>;
+//!
+//! // SAFETY: the path is a valid C string; a missing file leaves nothing open.
+//! let r = unsafe { openat(libsys::fd::AT_FDCWD, c"/no/such/file", 0, 0) };
+//! assert_eq!(r, Err(Errno::ENOENT));
+//! ```
+//!
+//! The raw macros, for a call without a declaration, are in [`raw`]:
+//!
+//! ```
+//! use libsys::{nr, raw::syscall, Errno};
 //!
 //! // SAFETY: closing a descriptor that does not exist touches nothing.
 //! assert_eq!(unsafe { syscall!(nr::close, -1) }, Err(Errno::EBADF));
 //! ```
+//!
+//! # Features
+//! - `std`: `From<Errno> for std::io::Error`, and the file-descriptor types of `std::os::fd`
+//!   in wrappers: `BorrowedFd` arguments, `OwnedFd` results, [`fd::cwd`]. Off by default so that
+//!   libsys stays `no_std`; `RawFd`/`i32` descriptors work without it.
 #![no_std]
 
 pub use sys_auxv;
 pub use sys_core;
-pub use sys_core::{Arg, Errno, RawRet, nr, syscall, syscall_noreturn, syscall_readonly};
+pub use sys_core::{Arg, Errno, FromRet, Meta, RawRet, fd, nr, syscall_noreturn, syscall_readonly};
+pub use sys_macros::{syscall, syscalls};
 pub use sys_vdso;
+
+/// The raw system call macros: `syscall!(nr, args…)` and its `readonly`/`noreturn` forms (the
+/// attribute [`macro@crate::syscall`] has the crate root's name).
+pub mod raw {
+    pub use sys_core::{syscall, syscall_noreturn, syscall_readonly};
+}
+
+/// What the expansions of `#[syscall]` name. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use sys_core::arg::arg;
+    pub use sys_core::call::{
+        Meta, call0_meta, call0_readonly_meta, call1_meta, call1_noreturn_meta,
+        call1_readonly_meta, call2_meta, call2_readonly_meta, call3_meta, call3_readonly_meta,
+        call4_meta, call4_readonly_meta, call5_meta, call5_readonly_meta, call6_meta,
+        call6_readonly_meta,
+    };
+    pub use sys_core::ret::{decode, decode_value};
+    pub use sys_core::sys_nr;
+}

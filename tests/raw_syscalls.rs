@@ -3,7 +3,8 @@
 
 mod checks;
 
-use libsys::{Errno, nr, syscall, syscall_readonly};
+use libsys::raw::{syscall, syscall_readonly};
+use libsys::{Errno, nr};
 
 #[test]
 fn shared_behaviour_checks_pass() {

@@ -10,24 +10,55 @@
 
 #![allow(dead_code, reason = "each includer uses a different subset")]
 
-use libsys::{Errno, nr, syscall, syscall_noreturn, syscall_readonly};
+use libsys::raw::{syscall, syscall_noreturn, syscall_readonly};
+use libsys::{Errno, nr};
 
 /// A check: `Ok` or a message saying what differed.
 pub type Check = fn() -> Result<(), &'static str>;
 
 /// Every check, by behaviour name.
 pub static ALL: &[(&str, Check)] = &[
-    ("write_then_read_round_trips_through_a_pipe", write_then_read_round_trips_through_a_pipe),
-    ("getpid_is_stable_and_positive", getpid_is_stable_and_positive),
-    ("six_args_reach_the_kernel_via_copy_file_range", six_args_reach_the_kernel_via_copy_file_range),
-    ("copy_file_range_with_flags_is_einval", copy_file_range_with_flags_is_einval),
-    ("six_args_reach_the_kernel_via_sendto", six_args_reach_the_kernel_via_sendto),
-    ("mmap_with_file_offset_maps_the_right_page", mmap_with_file_offset_maps_the_right_page),
+    (
+        "write_then_read_round_trips_through_a_pipe",
+        write_then_read_round_trips_through_a_pipe,
+    ),
+    (
+        "getpid_is_stable_and_positive",
+        getpid_is_stable_and_positive,
+    ),
+    (
+        "six_args_reach_the_kernel_via_copy_file_range",
+        six_args_reach_the_kernel_via_copy_file_range,
+    ),
+    (
+        "copy_file_range_with_flags_is_einval",
+        copy_file_range_with_flags_is_einval,
+    ),
+    (
+        "six_args_reach_the_kernel_via_sendto",
+        six_args_reach_the_kernel_via_sendto,
+    ),
+    (
+        "mmap_with_file_offset_maps_the_right_page",
+        mmap_with_file_offset_maps_the_right_page,
+    ),
     ("pwrite_pread_above_4_gib", pwrite_pread_above_4_gib),
-    ("fallocate_above_4_gib_sets_the_size", fallocate_above_4_gib_sets_the_size),
-    ("ftruncate_above_4_gib_sets_the_size", ftruncate_above_4_gib_sets_the_size),
-    ("errors_decode_to_the_right_errno", errors_decode_to_the_right_errno),
-    ("noreturn_exit_group_in_a_child", noreturn_exit_group_in_a_child),
+    (
+        "fallocate_above_4_gib_sets_the_size",
+        fallocate_above_4_gib_sets_the_size,
+    ),
+    (
+        "ftruncate_above_4_gib_sets_the_size",
+        ftruncate_above_4_gib_sets_the_size,
+    ),
+    (
+        "errors_decode_to_the_right_errno",
+        errors_decode_to_the_right_errno,
+    ),
+    (
+        "noreturn_exit_group_in_a_child",
+        noreturn_exit_group_in_a_child,
+    ),
 ];
 
 fn ensure(cond: bool, msg: &'static str) -> Result<(), &'static str> {
@@ -87,20 +118,29 @@ fn temp_file() -> Result<Fd, &'static str> {
     let fd = unsafe { syscall!(nr::openat, AT_FDCWD, path.as_ptr(), flags, 0o600u32) };
     let fd = Fd(ok(fd, "openat O_CREAT in /tmp failed")? as i32);
     // SAFETY: as above.
-    ok(unsafe { syscall!(nr::unlinkat, AT_FDCWD, path.as_ptr(), 0) }, "unlinkat failed")?;
+    ok(
+        unsafe { syscall!(nr::unlinkat, AT_FDCWD, path.as_ptr(), 0) },
+        "unlinkat failed",
+    )?;
     Ok(fd)
 }
 
 fn pipe() -> Result<(Fd, Fd), &'static str> {
     let mut fds = [0i32; 2];
     // SAFETY: `fds` is valid for writes of two ints.
-    ok(unsafe { syscall!(nr::pipe2, fds.as_mut_ptr(), libc::O_CLOEXEC) }, "pipe2 failed")?;
+    ok(
+        unsafe { syscall!(nr::pipe2, fds.as_mut_ptr(), libc::O_CLOEXEC) },
+        "pipe2 failed",
+    )?;
     Ok((Fd(fds[0]), Fd(fds[1])))
 }
 
 fn write_all(fd: &Fd, data: &[u8]) -> Result<(), &'static str> {
     // SAFETY: `data` is valid for reads of its length.
-    let n = ok(unsafe { syscall!(nr::write, fd.0, data.as_ptr(), data.len()) }, "write failed")?;
+    let n = ok(
+        unsafe { syscall!(nr::write, fd.0, data.as_ptr(), data.len()) },
+        "write failed",
+    )?;
     ensure(n == data.len(), "short write")
 }
 
@@ -112,7 +152,10 @@ fn pwrite(fd: &Fd, data: &[u8], off: u64) -> Result<(), &'static str> {
 
 fn pread(fd: &Fd, buf: &mut [u8], off: u64) -> Result<usize, &'static str> {
     // SAFETY: `buf` is valid for writes of its length.
-    ok(unsafe { syscall!(nr::pread64, fd.0, buf.as_mut_ptr(), buf.len(), off) }, "pread64 failed")
+    ok(
+        unsafe { syscall!(nr::pread64, fd.0, buf.as_mut_ptr(), buf.len(), off) },
+        "pread64 failed",
+    )
 }
 
 /// The file's size through `statx` (the same struct layout on every architecture).
@@ -123,7 +166,14 @@ fn file_size(fd: &Fd) -> Result<u64, &'static str> {
     const STATX_SIZE: u32 = 0x200;
     // SAFETY: `stx` is valid for writes of 256 bytes; the path is NUL-terminated.
     let r = unsafe {
-        syscall!(nr::statx, fd.0, empty.as_ptr(), AT_EMPTY_PATH, STATX_SIZE, stx.as_mut_ptr())
+        syscall!(
+            nr::statx,
+            fd.0,
+            empty.as_ptr(),
+            AT_EMPTY_PATH,
+            STATX_SIZE,
+            stx.as_mut_ptr()
+        )
     };
     ok(r, "statx failed")?;
     Ok(stx[5]) // stx_size is at byte offset 40
@@ -134,8 +184,14 @@ fn write_then_read_round_trips_through_a_pipe() -> Result<(), &'static str> {
     write_all(&w, b"libsys")?;
     let mut buf = [0u8; 16];
     // SAFETY: `buf` is valid for writes of its length.
-    let n = ok(unsafe { syscall!(nr::read, r.0, buf.as_mut_ptr(), buf.len()) }, "read failed")?;
-    ensure(&buf[..n] == b"libsys", "read returned other bytes than were written")
+    let n = ok(
+        unsafe { syscall!(nr::read, r.0, buf.as_mut_ptr(), buf.len()) },
+        "read failed",
+    )?;
+    ensure(
+        &buf[..n] == b"libsys",
+        "read returned other bytes than were written",
+    )
 }
 
 fn getpid_is_stable_and_positive() -> Result<(), &'static str> {
@@ -147,7 +203,10 @@ fn getpid_is_stable_and_positive() -> Result<(), &'static str> {
             syscall_readonly!(nr::getppid).map_err(|_| "getppid")?,
         )
     };
-    ensure(a == b && a > 0 && pp > 0 && a != pp, "getpid/getppid inconsistent")
+    ensure(
+        a == b && a > 0 && pp > 0 && a != pp,
+        "getpid/getppid inconsistent",
+    )
 }
 
 /// copy_file_range(fd_in, &off_in, fd_out, &off_out, len, 0): every one of the first five
@@ -160,17 +219,31 @@ fn six_args_reach_the_kernel_via_copy_file_range() -> Result<(), &'static str> {
     let mut off_out: i64 = 5;
     // SAFETY: the offsets are valid for reads and writes of an i64 each.
     let r = unsafe {
-        syscall!(nr::copy_file_range, src.0, &mut off_in, dst.0, &mut off_out, 7usize, 0u32)
+        syscall!(
+            nr::copy_file_range,
+            src.0,
+            &mut off_in,
+            dst.0,
+            &mut off_out,
+            7usize,
+            0u32
+        )
     };
     match r {
         Ok(7) => {}
         Err(e) if e == Errno::ENOSYS || e == Errno::EXDEV => return Ok(()), // old kernel / fs
         _ => return Err("copy_file_range did not copy 7 bytes"),
     }
-    ensure(off_in == 10 && off_out == 12, "copy_file_range did not advance both offsets")?;
+    ensure(
+        off_in == 10 && off_out == 12,
+        "copy_file_range did not advance both offsets",
+    )?;
     let mut buf = [0xffu8; 12];
     let n = pread(&dst, &mut buf, 0)?;
-    ensure(n == 12 && &buf[5..12] == b"3456789" && buf[..5] == [0; 5], "copied bytes differ")
+    ensure(
+        n == 12 && &buf[5..12] == b"3456789" && buf[..5] == [0; 5],
+        "copied bytes differ",
+    )
 }
 
 fn copy_file_range_with_flags_is_einval() -> Result<(), &'static str> {
@@ -179,9 +252,20 @@ fn copy_file_range_with_flags_is_einval() -> Result<(), &'static str> {
     write_all(&src, b"data")?;
     // SAFETY: null offsets mean "use the file positions".
     let r = unsafe {
-        syscall!(nr::copy_file_range, src.0, 0usize, dst.0, 0usize, 4usize, 1u32)
+        syscall!(
+            nr::copy_file_range,
+            src.0,
+            0usize,
+            dst.0,
+            0usize,
+            4usize,
+            1u32
+        )
     };
-    ensure(r == Err(Errno::EINVAL), "copy_file_range with flags=1 did not fail with EINVAL")
+    ensure(
+        r == Err(Errno::EINVAL),
+        "copy_file_range with flags=1 did not fail with EINVAL",
+    )
 }
 
 /// sendto(fd, buf, len, flags, addr, addrlen) to an abstract unix socket: the datagram only
@@ -189,9 +273,15 @@ fn copy_file_range_with_flags_is_einval() -> Result<(), &'static str> {
 fn six_args_reach_the_kernel_via_sendto() -> Result<(), &'static str> {
     let dgram = libc::SOCK_DGRAM | libc::SOCK_CLOEXEC;
     // SAFETY: socket takes integers only.
-    let rx = Fd(ok(unsafe { syscall!(nr::socket, libc::AF_UNIX, dgram, 0) }, "socket")? as i32);
+    let rx = Fd(ok(
+        unsafe { syscall!(nr::socket, libc::AF_UNIX, dgram, 0) },
+        "socket",
+    )? as i32);
     // SAFETY: as above.
-    let tx = Fd(ok(unsafe { syscall!(nr::socket, libc::AF_UNIX, dgram, 0) }, "socket")? as i32);
+    let tx = Fd(ok(
+        unsafe { syscall!(nr::socket, libc::AF_UNIX, dgram, 0) },
+        "socket",
+    )? as i32);
     // sockaddr_un: sun_family (u16), then an abstract name: NUL, "libsys-<pid>".
     let mut addr = [0u8; 110];
     addr[..2].copy_from_slice(&(libc::AF_UNIX as u16).to_ne_bytes());
@@ -202,25 +292,61 @@ fn six_args_reach_the_kernel_via_sendto() -> Result<(), &'static str> {
     addr[3 + name.len()..3 + name.len() + 8].copy_from_slice(&(pid as u64).to_le_bytes());
     let len = 3 + name.len() + 8;
     // SAFETY: `addr` is valid for reads of `len` bytes.
-    ok(unsafe { syscall!(nr::bind, rx.0, addr.as_ptr(), len as u32) }, "bind failed")?;
+    ok(
+        unsafe { syscall!(nr::bind, rx.0, addr.as_ptr(), len as u32) },
+        "bind failed",
+    )?;
     let msg = b"six";
     // A length one byte short names another (unbound) abstract socket.
     // SAFETY: as above.
     let short = unsafe {
-        syscall!(nr::sendto, tx.0, msg.as_ptr(), msg.len(), 0, addr.as_ptr(), (len - 1) as u32)
+        syscall!(
+            nr::sendto,
+            tx.0,
+            msg.as_ptr(),
+            msg.len(),
+            0,
+            addr.as_ptr(),
+            (len - 1) as u32
+        )
     };
-    ensure(short == Err(Errno::ECONNREFUSED), "sendto with a truncated addrlen reached a peer")?;
+    ensure(
+        short == Err(Errno::ECONNREFUSED),
+        "sendto with a truncated addrlen reached a peer",
+    )?;
     // SAFETY: as above.
     let sent = unsafe {
-        syscall!(nr::sendto, tx.0, msg.as_ptr(), msg.len(), libc::MSG_DONTWAIT, addr.as_ptr(), len as u32)
+        syscall!(
+            nr::sendto,
+            tx.0,
+            msg.as_ptr(),
+            msg.len(),
+            libc::MSG_DONTWAIT,
+            addr.as_ptr(),
+            len as u32
+        )
     };
-    ensure(ok(sent, "sendto failed")? == 3, "sendto sent a short datagram")?;
+    ensure(
+        ok(sent, "sendto failed")? == 3,
+        "sendto sent a short datagram",
+    )?;
     let mut buf = [0u8; 8];
     // SAFETY: `buf` is valid for writes of its length; MSG_DONTWAIT never blocks.
     let n = unsafe {
-        syscall!(nr::recvfrom, rx.0, buf.as_mut_ptr(), buf.len(), libc::MSG_DONTWAIT, 0usize, 0usize)
+        syscall!(
+            nr::recvfrom,
+            rx.0,
+            buf.as_mut_ptr(),
+            buf.len(),
+            libc::MSG_DONTWAIT,
+            0usize,
+            0usize
+        )
     };
-    ensure(ok(n, "recvfrom failed")? == 3 && &buf[..3] == b"six", "datagram differs")
+    ensure(
+        ok(n, "recvfrom failed")? == 3 && &buf[..3] == b"six",
+        "datagram differs",
+    )
 }
 
 /// A 6-argument mmap of a file page at a non-zero offset (mmap2 with a page offset on 32-bit
@@ -258,7 +384,10 @@ fn mmap_with_file_offset_maps_the_right_page() -> Result<(), &'static str> {
     let bytes = unsafe { core::slice::from_raw_parts(addr as *const u8, 11) };
     let same = bytes == b"third page!";
     // SAFETY: unmapping the mapping made above, which nothing else references.
-    ok(unsafe { syscall!(nr::munmap, addr, page as usize) }, "munmap failed")?;
+    ok(
+        unsafe { syscall!(nr::munmap, addr, page as usize) },
+        "munmap failed",
+    )?;
     ensure(same, "mmap at offset 2 pages mapped other contents")
 }
 
@@ -266,12 +395,21 @@ fn pwrite_pread_above_4_gib() -> Result<(), &'static str> {
     let f = temp_file()?;
     let off = 5 * GIB + 123;
     pwrite(&f, b"far away", off)?;
-    ensure(file_size(&f)? == off + 8, "pwrite64 above 4 GiB wrote at the wrong offset")?;
+    ensure(
+        file_size(&f)? == off + 8,
+        "pwrite64 above 4 GiB wrote at the wrong offset",
+    )?;
     let mut buf = [0u8; 8];
-    ensure(pread(&f, &mut buf, off)? == 8 && &buf == b"far away", "pread64 above 4 GiB")?;
+    ensure(
+        pread(&f, &mut buf, off)? == 8 && &buf == b"far away",
+        "pread64 above 4 GiB",
+    )?;
     // The low 32 bits of the offset alone must see nothing there.
     let n = pread(&f, &mut buf, off & 0xffff_ffff)?;
-    ensure(n == 8 && buf == [0; 8], "pread64 ignored the high word of the offset")
+    ensure(
+        n == 8 && buf == [0; 8],
+        "pread64 ignored the high word of the offset",
+    )
 }
 
 fn fallocate_above_4_gib_sets_the_size() -> Result<(), &'static str> {
@@ -297,43 +435,70 @@ fn ftruncate_above_4_gib_sets_the_size() -> Result<(), &'static str> {
     #[cfg(target_pointer_width = "64")]
     let r = unsafe { syscall!(nr::ftruncate, f.0, len) };
     ok(r, "ftruncate failed")?;
-    ensure(file_size(&f)? == len, "ftruncate above 4 GiB gave the wrong size")
+    ensure(
+        file_size(&f)? == len,
+        "ftruncate above 4 GiB gave the wrong size",
+    )
 }
 
 fn errors_decode_to_the_right_errno() -> Result<(), &'static str> {
     let missing = b"/nonexistent-libsys/file\0";
     // SAFETY: NUL-terminated path.
     let r = unsafe { syscall!(nr::openat, AT_FDCWD, missing.as_ptr(), libc::O_RDONLY, 0u32) };
-    ensure(r.map_err(Errno::raw) == Err(libc::ENOENT), "openat of a missing file: not ENOENT")?;
+    ensure(
+        r.map_err(Errno::raw) == Err(libc::ENOENT),
+        "openat of a missing file: not ENOENT",
+    )?;
     // SAFETY: closing an invalid descriptor touches nothing.
     let r = unsafe { syscall_readonly!(nr::close, -1) };
-    ensure(r.map_err(Errno::raw) == Err(libc::EBADF), "close(-1): not EBADF")?;
+    ensure(
+        r.map_err(Errno::raw) == Err(libc::EBADF),
+        "close(-1): not EBADF",
+    )?;
     let (_r, w) = pipe()?;
     // SAFETY: the kernel checks the bad pointer and returns EFAULT without writing.
     let r = unsafe { syscall!(nr::write, w.0, 8usize as *const u8, 1usize) };
-    ensure(r.map_err(Errno::raw) == Err(libc::EFAULT), "write from address 8: not EFAULT")?;
+    ensure(
+        r.map_err(Errno::raw) == Err(libc::EFAULT),
+        "write from address 8: not EFAULT",
+    )?;
     let f = temp_file()?;
     // SAFETY: as above.
     let r = unsafe { syscall!(nr::write, f.0 + 1000, b"x".as_ptr(), 1usize) };
-    ensure(r.map_err(Errno::raw) == Err(libc::EBADF), "write to an unused fd: not EBADF")?;
+    ensure(
+        r.map_err(Errno::raw) == Err(libc::EBADF),
+        "write to an unused fd: not EBADF",
+    )?;
     // (Not "/": qemu-user answers EISDIR there where the kernel says EEXIST.)
     let null = b"/dev/null\0";
     let flags = libc::O_RDONLY | libc::O_CREAT | libc::O_EXCL;
     // SAFETY: NUL-terminated path.
     let r = unsafe { syscall!(nr::openat, AT_FDCWD, null.as_ptr(), flags, 0u32) };
-    ensure(r.map_err(Errno::raw) == Err(libc::EEXIST), "O_EXCL on /dev/null: not EEXIST")?;
+    ensure(
+        r.map_err(Errno::raw) == Err(libc::EEXIST),
+        "O_EXCL on /dev/null: not EEXIST",
+    )?;
     let notdir = b"/dev/null/x\0";
     // SAFETY: NUL-terminated path.
     let r = unsafe { syscall!(nr::openat, AT_FDCWD, notdir.as_ptr(), libc::O_RDONLY, 0u32) };
-    ensure(r.map_err(Errno::raw) == Err(libc::ENOTDIR), "path under /dev/null: not ENOTDIR")?;
+    ensure(
+        r.map_err(Errno::raw) == Err(libc::ENOTDIR),
+        "path under /dev/null: not ENOTDIR",
+    )?;
     // A number no kernel assigns.
     // SAFETY: an unassigned syscall does nothing but fail.
     let r = unsafe { syscall!(4000usize + 999_999, 0) };
-    ensure(r.map_err(Errno::raw) == Err(libc::ENOSYS), "unassigned syscall: not ENOSYS")?;
+    ensure(
+        r.map_err(Errno::raw) == Err(libc::ENOSYS),
+        "unassigned syscall: not ENOSYS",
+    )?;
     let mut two = [0i32; 2];
     // SAFETY: pipe2 with invalid flags fails before writing.
     let r = unsafe { syscall!(nr::pipe2, two.as_mut_ptr(), -1) };
-    ensure(r.map_err(Errno::raw) == Err(libc::EINVAL), "pipe2 with bad flags: not EINVAL")
+    ensure(
+        r.map_err(Errno::raw) == Err(libc::EINVAL),
+        "pipe2 with bad flags: not EINVAL",
+    )
 }
 
 /// Forks with `clone(SIGCHLD)`, the child leaves through `exit_group(42)` (a `noreturn` call)
@@ -361,5 +526,8 @@ fn noreturn_exit_group_in_a_child() -> Result<(), &'static str> {
     // SAFETY: `status` is valid for writes of an int.
     let r = unsafe { syscall!(nr::wait4, pid, &mut status, 0, 0usize) };
     ensure(ok(r, "wait4 failed")? == pid, "wait4 returned another pid")?;
-    ensure(status & 0x7f == 0 && (status >> 8) & 0xff == 42, "child did not exit with 42")
+    ensure(
+        status & 0x7f == 0 && (status >> 8) & 0xff == 42,
+        "child did not exit with 42",
+    )
 }

@@ -1,0 +1,6 @@
+use libsys::syscall;
+
+#[syscall]
+pub unsafe fn close(fd: i32) -> Result<(), std::io::Error>;
+
+fn main() {}

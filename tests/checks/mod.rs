@@ -117,8 +117,8 @@ fn temp_file() -> Result<Fd, &'static str> {
     // SAFETY: `path` is NUL-terminated (zero-filled beyond `n`).
     let fd = unsafe { syscall!(nr::openat, AT_FDCWD, path.as_ptr(), flags, 0o600u32) };
     let fd = Fd(ok(fd, "openat O_CREAT in /tmp failed")? as i32);
-    // SAFETY: as above.
     ok(
+        // SAFETY: as above.
         unsafe { syscall!(nr::unlinkat, AT_FDCWD, path.as_ptr(), 0) },
         "unlinkat failed",
     )?;
@@ -127,8 +127,8 @@ fn temp_file() -> Result<Fd, &'static str> {
 
 fn pipe() -> Result<(Fd, Fd), &'static str> {
     let mut fds = [0i32; 2];
-    // SAFETY: `fds` is valid for writes of two ints.
     ok(
+        // SAFETY: `fds` is valid for writes of two ints.
         unsafe { syscall!(nr::pipe2, fds.as_mut_ptr(), libc::O_CLOEXEC) },
         "pipe2 failed",
     )?;
@@ -151,8 +151,8 @@ fn pwrite(fd: &Fd, data: &[u8], off: u64) -> Result<(), &'static str> {
 }
 
 fn pread(fd: &Fd, buf: &mut [u8], off: u64) -> Result<usize, &'static str> {
-    // SAFETY: `buf` is valid for writes of its length.
     ok(
+        // SAFETY: `buf` is valid for writes of its length.
         unsafe { syscall!(nr::pread64, fd.0, buf.as_mut_ptr(), buf.len(), off) },
         "pread64 failed",
     )
@@ -291,8 +291,8 @@ fn six_args_reach_the_kernel_via_sendto() -> Result<(), &'static str> {
     addr[3..3 + name.len()].copy_from_slice(name);
     addr[3 + name.len()..3 + name.len() + 8].copy_from_slice(&(pid as u64).to_le_bytes());
     let len = 3 + name.len() + 8;
-    // SAFETY: `addr` is valid for reads of `len` bytes.
     ok(
+        // SAFETY: `addr` is valid for reads of `len` bytes.
         unsafe { syscall!(nr::bind, rx.0, addr.as_ptr(), len as u32) },
         "bind failed",
     )?;
@@ -383,8 +383,8 @@ fn mmap_with_file_offset_maps_the_right_page() -> Result<(), &'static str> {
     // SAFETY: the mapping is readable and at least 11 bytes long.
     let bytes = unsafe { core::slice::from_raw_parts(addr as *const u8, 11) };
     let same = bytes == b"third page!";
-    // SAFETY: unmapping the mapping made above, which nothing else references.
     ok(
+        // SAFETY: unmapping the mapping made above, which nothing else references.
         unsafe { syscall!(nr::munmap, addr, page as usize) },
         "munmap failed",
     )?;

@@ -31,7 +31,7 @@
 //!
 //! # Features
 //! - `std`: `From<Errno> for std::io::Error`, and the file-descriptor types of `std::os::fd`
-//!   in wrappers: `BorrowedFd` arguments, `OwnedFd` results, [`fd::cwd`]. Off by default so that
+//!   in wrappers: `BorrowedFd` arguments, `OwnedFd` results, `fd::cwd()`. Off by default so that
 //!   libsys stays `no_std`; `RawFd`/`i32` descriptors work without it.
 #![no_std]
 
@@ -50,7 +50,7 @@ pub mod raw {
 /// What the expansions of `#[syscall]` name. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use sys_core::arg::arg;
+    pub use sys_core::arg::{WideFallback, WideOf, arg, packed_len};
     pub use sys_core::call::{
         Meta, call0_meta, call0_readonly_meta, call1_meta, call1_noreturn_meta,
         call1_readonly_meta, call2_meta, call2_readonly_meta, call3_meta, call3_readonly_meta,

@@ -150,6 +150,26 @@ pub fn arg<T: Arg>(value: T) -> T {
     value
 }
 
+/// `WideOf::<T>::WIDE` is `T::WIDE` for an [`Arg`] type and `false` (through [`WideFallback`])
+/// for any other, so that the register check of a `#[syscall]` expansion adds no second error
+/// to the one for a type that is not `Arg`.
+#[doc(hidden)]
+pub struct WideOf<T>(core::marker::PhantomData<T>);
+
+impl<T: Arg> WideOf<T> {
+    /// `T::WIDE`.
+    pub const WIDE: bool = T::WIDE;
+}
+
+/// The fallback of [`WideOf`] for types that are not [`Arg`].
+#[doc(hidden)]
+pub trait WideFallback {
+    /// Not wide.
+    const WIDE: bool = false;
+}
+
+impl<T> WideFallback for WideOf<T> {}
+
 /// Whether this architecture starts a 64-bit register pair at an even argument slot.
 const PAIR_ALIGN: bool = cfg!(any(target_arch = "arm", target_arch = "mips"));
 

@@ -156,10 +156,16 @@ pub(crate) fn wrapper(w: &Wrapper<'_>) -> TokenStream {
     let meta_name = Literal::string(&w.meta_name);
     let arg_names = w.args.iter().map(|a| Literal::string(&a.ident.to_string()));
     let nr_items = nr_items(w, &nr);
-    let wide32 = w.wide32.as_ref().map(|e| {
-        let err = e.to_compile_error();
-        quote!(#[cfg(target_pointer_width = "32")] #err;)
-    });
+    // Registers: the syntactic count for 32-bit targets (u64/i64 take a pair) as a `cfg`
+    // error at the argument; otherwise a compile-time check with sys-core's own packing, which
+    // also counts the pair alignment of arm and mips and users' wide types.
+    let registers = match &w.wide32 {
+        Some(e) => {
+            let err = e.to_compile_error();
+            quote!(#[cfg(target_pointer_width = "32")] #err;)
+        }
+        None => register_check(w),
+    };
 
     let mut words = Vec::new();
     for a in &w.args {
@@ -231,9 +237,46 @@ pub(crate) fn wrapper(w: &Wrapper<'_>) -> TokenStream {
                 args: &[#(#arg_names),*],
             };
             #nr_items
-            #wide32
+            #registers
             #call
         }
+    }
+}
+
+/// `const { assert!(packed_len(&[WIDE, …]) <= 6) }`, spanned at the fn's name.
+fn register_check(w: &Wrapper<'_>) -> TokenStream {
+    let krate = &w.krate;
+    let mut wides = Vec::new();
+    for a in &w.args {
+        match a.kind {
+            ArgKind::Value | ArgKind::Wide => {
+                let ty = &a.ty;
+                wides.push(quote!(#krate::__private::WideOf::<#ty>::WIDE));
+            }
+            ArgKind::Slice { .. } => wides.extend([quote!(false), quote!(false)]),
+            ArgKind::CStr | ArgKind::OptCStr => wides.push(quote!(false)),
+        }
+    }
+    let any_arg = w
+        .args
+        .iter()
+        .any(|a| matches!(a.kind, ArgKind::Value | ArgKind::Wide));
+    if !any_arg || matches!(w.ret, RetKind::Never) {
+        // Only slices and C strings (the syntactic count is exact), or the one-register
+        // `noreturn` form (checked by sys-core).
+        return TokenStream::new();
+    }
+    let msg = format!(
+        "`{}` needs more than six argument registers on this architecture (64-bit values take a register pair on 32-bit ones, starting at an even register on arm and mips)",
+        w.meta_name
+    );
+    let span = w.decl.name.span();
+    quote_spanned! {span=>
+        const {
+            #[allow(unused_imports)]
+            use #krate::__private::WideFallback as _;
+            ::core::assert!(#krate::__private::packed_len(&[#(#wides),*]) <= 6, #msg)
+        };
     }
 }
 

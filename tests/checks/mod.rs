@@ -70,6 +70,20 @@ fn ok<T>(r: Result<T, Errno>, msg: &'static str) -> Result<T, &'static str> {
 }
 
 const AT_FDCWD: i32 = -100;
+
+/// `SIGCHLD` and `SOCK_DGRAM` from the kernel's headers. libc 0.2.191 gives mips64 glibc
+/// targets the generic values (17 and 2) instead of mips' 18 and 1: its cfg in
+/// `src/new/glibc/sysdeps/unix/linux/mod.rs` lists "mips" twice and omits "mips64".
+#[cfg(target_arch = "mips64")]
+mod kernel {
+    pub const SIGCHLD: i32 = 18;
+    pub const SOCK_DGRAM: i32 = 1;
+}
+#[cfg(not(target_arch = "mips64"))]
+mod kernel {
+    pub const SIGCHLD: i32 = libc::SIGCHLD;
+    pub const SOCK_DGRAM: i32 = libc::SOCK_DGRAM;
+}
 const GIB: u64 = 1 << 30;
 
 /// A file descriptor closed on drop.
@@ -271,7 +285,7 @@ fn copy_file_range_with_flags_is_einval() -> Result<(), &'static str> {
 /// sendto(fd, buf, len, flags, addr, addrlen) to an abstract unix socket: the datagram only
 /// arrives if the address and its exact length (the sixth argument) reach the kernel.
 fn six_args_reach_the_kernel_via_sendto() -> Result<(), &'static str> {
-    let dgram = libc::SOCK_DGRAM | libc::SOCK_CLOEXEC;
+    let dgram = kernel::SOCK_DGRAM | libc::SOCK_CLOEXEC;
     // SAFETY: socket takes integers only.
     let rx = Fd(ok(
         unsafe { syscall!(nr::socket, libc::AF_UNIX, dgram, 0) },
@@ -506,7 +520,7 @@ fn errors_decode_to_the_right_errno() -> Result<(), &'static str> {
 /// Forks with `clone(SIGCHLD)`, the child leaves through `exit_group(42)` (a `noreturn` call)
 /// and the parent reads 42 from `wait4`.
 fn noreturn_exit_group_in_a_child() -> Result<(), &'static str> {
-    let sigchld = libc::SIGCHLD as usize;
+    let sigchld = kernel::SIGCHLD as usize;
     // SAFETY: a fork-like clone (no CLONE_VM): the child gets a copy of memory and only makes
     // raw system calls before it exits.
     let pid = unsafe {

@@ -57,6 +57,6 @@ pub mod __private {
         call4_meta, call4_readonly_meta, call5_meta, call5_readonly_meta, call6_meta,
         call6_readonly_meta,
     };
+    pub use sys_core::nr::sys_nr;
     pub use sys_core::ret::{decode, decode_value};
-    pub use sys_core::sys_nr;
 }

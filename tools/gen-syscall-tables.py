@@ -4,7 +4,8 @@
 Reads an unpacked `linux-libc-dev` (the `usr/include` directory, which in current Debian
 kernels holds `<triplet>/asm/` for every architecture) and writes:
 
-- `sys-core/src/nr/<arch>.rs`: one `pub const` per `__NR_<name>` plus a `NAMES` table;
+- `sys-core/src/nr/<arch>.rs`: one `pub const` per `__NR_<name>`, a `NAMES` table and the
+  `__sys_nr!` lookup macro (compile errors with a replacement for calls the arch lacks);
 - `sys-core/src/errno/{generic,mips,powerpc}.rs`: `Errno` constants, `TABLE` and `ALIASES`;
 - `sys-core/tests/crosscheck/<arch>.rs`: every name both sys-core and the libc crate define
   for that target, so `tests/libc_crosscheck.rs` can compare the values.
@@ -47,6 +48,12 @@ class Arch:
     libc_musl: tuple[str, ...] = ()  # and for the musl target, when it is tested too
     same_as: tuple[str, ...] = ()  # other triplets whose tables must be identical
     known: tuple[tuple[str, int], ...] = ()  # sanity values
+    label: str = ""  # the name in error messages when it is not just `name` ("x86 (i386)")
+
+    @property
+    def human(self) -> str:
+        """The architecture as compile errors name it."""
+        return self.label or self.name
 
 
 ARCHES: tuple[Arch, ...] = (
@@ -61,6 +68,7 @@ ARCHES: tuple[Arch, ...] = (
         "x86", "i386-linux-gnu", "i386", ("-D__i386__",), 32, "generic",
         ("arch/generic/mod.rs", "gnu/mod.rs", "gnu/b32/mod.rs", "gnu/b32/x86/mod.rs"),
         known=(("write", 4), ("_llseek", 140), ("socketcall", 102), ("clock_gettime64", 403)),
+        label="x86 (i386)",
     ),
     Arch(
         "aarch64", "aarch64-linux-gnu", "LP64", ("-D__aarch64__", "-D__LP64__"), 64, "generic",
@@ -106,6 +114,7 @@ ARCHES: tuple[Arch, ...] = (
         ("arch/mips/mod.rs", "gnu/mod.rs", "gnu/b32/mod.rs", "gnu/b32/mips/mod.rs"),
         same_as=("mips-linux-gnu",),
         known=(("syscall", 4000), ("exit", 4001), ("write", 4004), ("clone3", 4435)),
+        label="mips (o32)",
     ),
     Arch(
         "mips64", "mips64el-linux-gnuabi64", "n64",
@@ -114,6 +123,7 @@ ARCHES: tuple[Arch, ...] = (
         ("arch/mips/mod.rs", "gnu/mod.rs", "gnu/b64/mod.rs", "gnu/b64/mips64/mod.rs"),
         same_as=("mips64-linux-gnuabi64",),
         known=(("read", 5000), ("write", 5001), ("clone3", 5435)),
+        label="mips64 (n64)",
     ),
 )
 
@@ -354,11 +364,223 @@ def syscalls_for(h: Headers, arch: Arch, triplet: str | None = None) -> Syscalls
     return Syscalls(numbers, aliases, files)
 
 
-def render_nr(arch: Arch, calls: Syscalls, source: str, kernel: str) -> str:
+# --------------------------------------------------------------------------------------------
+# The `__sys_nr!` lookup macro: one arm per call of the architecture, a compile error with a
+# replacement for every call only other architectures have, and a catch-all for the rest.
+
+# What to use instead of a call an architecture lacks: groups of candidates, tried in order; the
+# first group with a member the architecture has is suggested (every member it has). Names that
+# differ only by a `64`, `_time64` or `32` suffix are paired by rule (`replacements`), before
+# this table; what replaces the paired name also replaces the suffixed one (`lstat64` → `lstat`
+# → `newfstatat`).
+REPLACEMENTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    # Paths: the `*at` forms.
+    "open": (("openat",),),
+    "creat": (("openat",),),
+    "stat": (("newfstatat", "fstatat64", "statx"),),
+    "lstat": (("newfstatat", "fstatat64", "statx"),),
+    "fstat": (("statx",),),
+    "oldstat": (("stat",), ("newfstatat", "fstatat64", "statx")),
+    "oldlstat": (("lstat",), ("newfstatat", "fstatat64", "statx")),
+    "oldfstat": (("fstat",), ("statx",)),
+    "newfstatat": (("fstatat64",), ("statx",)),
+    "fstatat64": (("newfstatat",), ("statx",)),
+    "access": (("faccessat",),),
+    "mkdir": (("mkdirat",),),
+    "rmdir": (("unlinkat",),),
+    "unlink": (("unlinkat",),),
+    "rename": (("renameat2",), ("renameat",)),
+    "renameat": (("renameat2",),),
+    "link": (("linkat",),),
+    "symlink": (("symlinkat",),),
+    "readlink": (("readlinkat",),),
+    "chmod": (("fchmodat",),),
+    "chown": (("fchownat",),),
+    "lchown": (("fchownat",),),
+    "mknod": (("mknodat",),),
+    "getdents": (("getdents64",),),
+    "readdir": (("getdents64",),),
+    "utime": (("utimensat",),),
+    "utimes": (("utimensat",),),
+    "futimesat": (("utimensat",),),
+    "umount": (("umount2",),),
+    "ustat": (("statfs",),),
+    # Descriptors.
+    "pipe": (("pipe2",),),
+    "dup2": (("dup3",),),
+    "poll": (("ppoll",),),
+    "select": (("pselect6",),),
+    "_newselect": (("pselect6",),),
+    "epoll_create": (("epoll_create1",),),
+    "epoll_wait": (("epoll_pwait",),),
+    "epoll_wait_old": (("epoll_wait",), ("epoll_pwait",)),
+    "epoll_ctl_old": (("epoll_ctl",),),
+    "signalfd": (("signalfd4",),),
+    "eventfd": (("eventfd2",),),
+    "inotify_init": (("inotify_init1",),),
+    "timerfd": (("timerfd_create",),),
+    "_llseek": (("lseek",),),
+    "fadvise64": (("fadvise64_64", "arm_fadvise64_64"),),
+    "fadvise64_64": (("fadvise64",), ("arm_fadvise64_64",)),
+    "arm_fadvise64_64": (("fadvise64_64",), ("fadvise64",)),
+    "sync_file_range": (("sync_file_range2",),),
+    "sync_file_range2": (("sync_file_range",),),
+    "arm_sync_file_range": (("sync_file_range",), ("sync_file_range2",)),
+    "accept": (("accept4",),),
+    "send": (("sendto",),),
+    "recv": (("recvfrom",),),
+    # Memory.
+    "mmap": (("mmap2",),),
+    "mmap2": (("mmap",),),
+    # Processes, time and signals.
+    "fork": (("clone",),),
+    "vfork": (("clone",),),
+    "waitpid": (("wait4",),),
+    "getpgrp": (("getpgid",),),
+    "nice": (("setpriority",),),
+    "getrlimit": (("prlimit64",),),
+    "setrlimit": (("prlimit64",),),
+    "ugetrlimit": (("getrlimit",), ("prlimit64",)),
+    "olduname": (("uname",),),
+    "oldolduname": (("uname",),),
+    "time": (("clock_gettime",),),
+    "stime": (("clock_settime",),),
+    "ftime": (("clock_gettime",),),
+    "alarm": (("setitimer",),),
+    "pause": (("ppoll",),),
+    "signal": (("rt_sigaction",),),
+    "sigaction": (("rt_sigaction",),),
+    "sigprocmask": (("rt_sigprocmask",),),
+    "sgetmask": (("rt_sigprocmask",),),
+    "ssetmask": (("rt_sigprocmask",),),
+    "sigpending": (("rt_sigpending",),),
+    "sigsuspend": (("rt_sigsuspend",),),
+    "sigreturn": (("rt_sigreturn",),),
+    "semop": (("semtimedop", "semtimedop_time64"),),
+}
+
+# Multiplexers whose sub-calls have numbers of their own: a few of them, as examples.
+MULTIPLEXED: dict[str, tuple[str, ...]] = {
+    "socketcall": ("socket", "connect", "sendmsg", "recvmsg"),
+    "ipc": ("semget", "semtimedop", "msgget", "shmget"),
+}
+
+# C library function names that are no system call on any architecture, and the call behind
+# them: `pread` is a common first guess for `pread64`.
+LIBC_NAMES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "pread": (("pread64",),),
+    "pwrite": (("pwrite64",),),
+    "fstatat": (("newfstatat", "fstatat64"),),
+    "lseek64": (("_llseek",), ("lseek",)),
+    "mmap64": (("mmap2",), ("mmap",)),
+    "prlimit": (("prlimit64",),),
+    "wait": (("wait4",),),
+    "sbrk": (("brk",),),
+    "posix_fadvise": (("fadvise64_64", "arm_fadvise64_64"), ("fadvise64",)),
+    "posix_fallocate": (("fallocate",),),
+}
+
+
+def check_replacements(universe: set[str]) -> None:
+    """Every name the tables suggest, and every key of REPLACEMENTS, must be a real call on
+    some architecture; LIBC_NAMES keys must not be (they would shadow a real arm)."""
+    for table, keys_real in ((REPLACEMENTS, True), (LIBC_NAMES, False)):
+        for key, groups in table.items():
+            if (key in universe) != keys_real:
+                fail(f"replacement table: `{key}` is {'not ' if keys_real else ''}a system call")
+            for name in (n for g in groups for n in g):
+                if name not in universe:
+                    fail(f"replacement table: `{key}` → `{name}`, which no architecture has")
+    for key, names in MULTIPLEXED.items():
+        if key not in universe or not set(names) <= universe:
+            fail(f"MULTIPLEXED: `{key}` or one of its calls is no system call")
+
+
+def replacements(name: str, have: set[str], universe: set[str]) -> list[str]:
+    """The calls of an architecture (`have`) to suggest instead of `name`, which it lacks."""
+    paired = [name[: -len(s)] for s in ("_time64", "64", "32") if name.endswith(s)]
+    paired += [name + s for s in ("64", "_time64")]
+    paired = [p for p in paired if p in universe]
+    groups: list[tuple[str, ...]] = [tuple(paired)] if paired else []
+    groups += REPLACEMENTS.get(name, LIBC_NAMES.get(name, ()))
+    for p in paired:
+        groups += REPLACEMENTS.get(p, ())
+    for group in groups:
+        if hit := [n for n in group if n in have]:
+            return hit
+    return []
+
+
+def english_list(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+
+
+def render_sys_nr(arch: Arch, calls: Syscalls, all_calls: dict[str, set[str]]) -> list[str]:
+    """The lines of `__sys_nr!` for `arch`; `all_calls` has every architecture's names."""
+    have = set(calls.numbers)
+    universe = set().union(*all_calls.values())
+    check_replacements(universe)
+    where = arch.human
+
+    def patterns(name: str) -> list[str]:
+        # A keyword is matched written bare (what `#[syscall]` passes) and raw.
+        return [name, f"r#{name}"] if ident(name) != name else [name]
+
+    def error(message: str) -> str:
+        return f"::core::compile_error!({rust_str(message)})"
+
+    arms: list[tuple[str, str]] = []
+    order = sorted(calls.numbers.items(), key=lambda kv: (kv[1], kv[0] in calls.aliases, kv[0]))
+    for name, _ in order:
+        arms += [(p, f"$crate::nr::{ident(name)}") for p in patterns(name)]
+    for name in sorted(universe - have):
+        if name in MULTIPLEXED and (use := [n for n in MULTIPLEXED[name] if n in have]):
+            tail = f"; use the separate calls instead ({', '.join(f'`{n}`' for n in use)}, …)"
+        elif use := replacements(name, have, universe):
+            tail = f"; use {' or '.join(f'`{n}`' for n in use)} instead"
+        else:
+            others = [a for a in ARCHES if a.name != arch.name]
+            owners = [a.human for a in others if name in all_calls[a.name]]
+            if len(owners) == len(others):
+                tail = "; every other supported architecture has it"
+            else:
+                tail = f"; only {english_list(owners)} {'has' if len(owners) == 1 else 'have'} it"
+        message = f"system call `{name}` does not exist on {where}{tail}"
+        arms += [(p, error(message)) for p in patterns(name)]
+    for name in sorted(LIBC_NAMES):
+        if use := replacements(name, have, universe):
+            message = (f"`{name}` is a C library function, not a system call on {where}; use "
+                       f"{' or '.join(f'`{n}`' for n in use)} instead")
+            arms += [(p, error(message)) for p in patterns(name)]
+
+    out = [
+        f"/// The number of system call `$name` on {where}, as a `usize` constant expression.",
+        "///",
+        f"/// A call that {where} lacks but another architecture has is a compile error naming",
+        "/// the replacement; any other name is a compile error too. Reached as",
+        "/// `sys_core::nr::sys_nr!`; the expansions of `#[syscall]` use it.",
+        "#[doc(hidden)]",
+        "#[macro_export]",
+        "macro_rules! __sys_nr {",
+    ]
+    out += [f"    ({p}) => {{ {body} }};" for p, body in arms]
+    catch_all = (
+        '::core::compile_error!(::core::concat!("unknown system call `", '
+        f'::core::stringify!($other), "` on {where}: the kernel headers have no __NR_", '
+        '::core::stringify!($other), "; declare it with `nr = N`"))'
+    )
+    out.append(f"    ($other:ident) => {{ {catch_all} }};")
+    out.append("}")
+    return out
+
+
+def render_nr(arch: Arch, calls: Syscalls, all_calls: dict[str, set[str]], source: str,
+              kernel: str) -> str:
     out = [
         f"// @generated by {GENERATOR} from {source}, kernel {kernel}: "
         f"{', '.join(calls.files)}. Do not edit.",
-        f"//! System call numbers for {arch.name} ({arch.abi}), from the kernel's uapi headers.",
+        f"//! System call numbers for {arch.name} ({arch.abi}), from the kernel's uapi headers,",
+        "//! and the lookup by name behind `sys_core::nr::sys_nr!`.",
         "#![allow(non_upper_case_globals)]",
         "",
     ]
@@ -374,6 +596,8 @@ def render_nr(arch: Arch, calls: Syscalls, source: str, kernel: str) -> str:
     out.append("/// Every call as (name, number), sorted by number.")
     entries = ", ".join(f'("{name}", {number})' for name, number in order)
     out.append(f"pub(crate) static NAMES: &[(&str, usize)] = &[{entries}];")
+    out.append("")
+    out += render_sys_nr(arch, calls, all_calls)
     return "\n".join(out) + "\n"
 
 
@@ -729,9 +953,12 @@ def main() -> None:
         if missing := sorted(union - names):
             summary.append(f"errno/{kind}.rs lacks {', '.join(missing)}")
 
-    # Syscall numbers and the crosscheck data.
+    # Syscall numbers and the crosscheck data; every architecture's names first, for the
+    # errors `__sys_nr!` gives for calls only other architectures have.
+    arch_calls = {arch.name: syscalls_for(h, arch) for arch in ARCHES}
+    all_calls = {name: set(calls.numbers) for name, calls in arch_calls.items()}
     for arch in ARCHES:
-        calls = syscalls_for(h, arch)
+        calls = arch_calls[arch.name]
         for triplet in arch.same_as:
             other = syscalls_for(h, arch, triplet)
             if (other.numbers, other.aliases) != (calls.numbers, calls.aliases):
@@ -744,7 +971,7 @@ def main() -> None:
         if arch.name in NEWEST_REQUIRED_ON and missing_new:
             fail(f"{arch.name}: headers too old, missing {missing_new}")
         write(repo / f"sys-core/src/nr/{arch.name}.rs",
-              render_nr(arch, calls, args.source, h.kernel), repo, written)
+              render_nr(arch, calls, all_calls, args.source, h.kernel), repo, written)
 
         files = [*LIBC_COMMON, *(f"linux/{f}" for f in arch.libc_gnu)]
         gnu = {"target_os": "linux", "target_family": "unix", "target_env": "gnu",

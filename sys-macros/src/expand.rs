@@ -285,6 +285,16 @@ fn nr_items(w: &Wrapper<'_>, nr: &Ident) -> TokenStream {
     let krate = &w.krate;
     match &w.nr {
         NrPlan::ByName(name) => {
+            // Every token of the invocation carries the user's span, the crate path included:
+            // a `compile_error!` from `sys_nr!` is reported at the invocation, so at the name.
+            let krate: TokenStream = krate
+                .clone()
+                .into_iter()
+                .map(|mut t| {
+                    t.set_span(name.span());
+                    t
+                })
+                .collect();
             let lookup = quote_spanned!(name.span()=> #krate::__private::sys_nr!(#name));
             quote!(const #nr: usize = #lookup;)
         }

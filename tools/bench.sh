@@ -45,6 +45,7 @@ fi
 # What else runs: timings on 2 cores shared with a build are not worth much.
 busy=$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 > 20 { printf "%s(%s%%) ", $2, $1 }')
 echo "machine: $(nproc) CPUs, $(uname -r), $(rustc --version), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "libsys: $(git -C "$root" describe --always --dirty 2>/dev/null || echo "not a git checkout")"
 if [[ -n $busy ]]; then
     echo "warning: busy processes right now: $busy; the times may be disturbed"
 fi

@@ -113,6 +113,7 @@ done
 
 # ---- timed clean builds, alternating ------------------------------------------------------------
 echo "machine: $(nproc) CPUs, $(uname -r), $(rustc --version), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "libsys: $(git -C "$root" describe --always --dirty 2>/dev/null || echo "not a git checkout")"
 declare -A times=()
 crates=()
 for ((i = 1; i <= RUNS; i++)); do

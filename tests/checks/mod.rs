@@ -13,11 +13,21 @@
 use libsys::raw::{syscall, syscall_noreturn, syscall_readonly};
 use libsys::{Errno, nr};
 
+mod declared;
+
 /// A check: `Ok` or a message saying what differed.
 pub type Check = fn() -> Result<(), &'static str>;
 
 /// Every check, by behaviour name.
 pub static ALL: &[(&str, Check)] = &[
+    (
+        "declared_wrappers_round_trip_file_io",
+        declared::declared_wrappers_round_trip_file_io,
+    ),
+    (
+        "declared_wrappers_pipe_and_ids",
+        declared::declared_wrappers_pipe_and_ids,
+    ),
     (
         "write_then_read_round_trips_through_a_pipe",
         write_then_read_round_trips_through_a_pipe,

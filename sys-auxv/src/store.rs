@@ -1,0 +1,264 @@
+//! The process-wide vector: a static [`Store`] published once through an atomic state, and
+//! the lazy fallback chain that fills it when nothing was captured at start-up.
+//!
+//! States: `UNINIT` → `BUSY` (one thread, the winner of a compare-exchange, writes the store
+//! and the static read buffer) → `READY` (stored with `Release`; from then on the store is
+//! never written again and every reader that loads `READY` with `Acquire` sees it complete).
+//! A reader that finds `BUSY` does not wait (no lock, nothing to deadlock on in a signal
+//! handler): it reads the vector itself into a local copy and answers from that. A capture
+//! that fails (a bad stack) returns to `UNINIT`, so the fallback can still run later.
+//!
+//! After `READY`, a getter is one `Acquire` load of the state (a plain load on x86, `ldar` on
+//! arm64) and a load of a precomputed field: no system call, no lock, no allocation.
+
+use core::cell::UnsafeCell;
+use core::ffi::{CStr, c_char};
+use core::ptr::NonNull;
+use core::sync::atomic::{AtomicPtr, AtomicU8, AtomicUsize, Ordering};
+
+use sys_core::{nr, syscall};
+
+use crate::parse::Auxv;
+use crate::source::stack::Layout;
+use crate::source::{BUF_WORDS, Source, prctl, procfs};
+use crate::valid;
+
+/// The vector and the values derived from it once, at initialisation.
+pub(crate) struct Store {
+    pub(crate) auxv: Auxv,
+    pub(crate) source: Option<Source>,
+    pub(crate) page_size: Option<usize>,
+    /// Validated vDSO base, 0 for none.
+    pub(crate) sysinfo_ehdr: usize,
+    pub(crate) random: Option<&'static [u8; 16]>,
+    pub(crate) execfn: Option<&'static CStr>,
+    pub(crate) platform: Option<&'static CStr>,
+    pub(crate) base_platform: Option<&'static CStr>,
+    pub(crate) secure: bool,
+}
+
+impl Store {
+    /// Nothing known: every getter answers `None` (and `secure` errs on the safe side).
+    const EMPTY: Store = Store {
+        auxv: Auxv::EMPTY,
+        source: None,
+        page_size: None,
+        sysinfo_ehdr: 0,
+        random: None,
+        execfn: None,
+        platform: None,
+        base_platform: None,
+        secure: true,
+    };
+
+    /// Computes the derived values of `self.auxv`, read from `source`, which describes this
+    /// process.
+    fn derive(&mut self, source: Source) {
+        let a = &self.auxv;
+        self.source = Some(source);
+        self.page_size = a.page_size();
+        self.secure = a.secure().unwrap_or(true);
+        self.sysinfo_ehdr = a
+            .sysinfo_ehdr_ptr()
+            .filter(|&p| vdso_ok(p, source, self.page_size))
+            .map_or(0, |p| p.as_ptr().expose_provenance());
+        // SAFETY: the vector describes this process, so AT_RANDOM is the address of 16
+        // bytes that live as long as the process (on the initial stack).
+        self.random = a.random_ptr().map(|p| unsafe { p.as_ref() });
+        self.execfn = cstr(a.execfn_ptr(), 4096);
+        self.platform = cstr(a.platform_ptr(), 256);
+        self.base_platform = cstr(a.base_platform_ptr(), 256);
+    }
+}
+
+/// The string at `p`, if it ends with a NUL within `max` bytes.
+fn cstr(p: Option<NonNull<c_char>>, max: usize) -> Option<&'static CStr> {
+    let p = p?.cast::<u8>().as_ptr();
+    for len in 0..max {
+        // SAFETY: the vector describes this process: the string at `p` is NUL-terminated and
+        // lives as long as the process; bytes are read only up to the first NUL.
+        if unsafe { p.add(len).read() } == 0 {
+            // SAFETY: `len + 1` bytes up to and including the NUL were just read.
+            let bytes = unsafe { core::slice::from_raw_parts(p, len + 1) };
+            return CStr::from_bytes_with_nul(bytes).ok();
+        }
+    }
+    None
+}
+
+/// Whether the vDSO base `p` is mapped and holds an ELF header for this machine. For
+/// sources whose pointers are not known to be mapped as they say, `mincore(2)` must first
+/// confirm the page is mapped (it fails with `ENOMEM` otherwise).
+fn vdso_ok(p: NonNull<u8>, source: Source, page_size: Option<usize>) -> bool {
+    if !source.maps_its_pointers() {
+        let Some(page) = page_size else { return false };
+        if !p.as_ptr().addr().is_multiple_of(page) {
+            return false;
+        }
+        let mut vec = 0u8;
+        // SAFETY: mincore writes one byte (one page) into `vec`; it reads no memory.
+        if unsafe { syscall!(nr::mincore, p.as_ptr(), 1usize, &mut vec) }.is_err() {
+            return false;
+        }
+    }
+    // SAFETY: the vDSO base from this process's vector is mapped (the kernel or valgrind
+    // mapped it, or mincore just confirmed it), and its first page is readable.
+    unsafe { valid::is_vdso_header(p) }
+}
+
+const UNINIT: u8 = 0;
+const BUSY: u8 = 1;
+const READY: u8 = 2;
+
+/// The state of [`GLOBAL`].
+static STATE: AtomicU8 = AtomicU8::new(UNINIT);
+
+/// The store and the read buffer of the fallback chain, written only by the thread that
+/// moved [`STATE`] from `UNINIT` to `BUSY`, read only after `READY`.
+struct Global {
+    store: UnsafeCell<Store>,
+    buf: UnsafeCell<[usize; BUF_WORDS]>,
+}
+
+// SAFETY: access follows the STATE protocol above: one writer while BUSY, readers only
+// after the Release store of READY, which they observe with Acquire.
+unsafe impl Sync for Global {}
+
+static GLOBAL: Global = Global {
+    store: UnsafeCell::new(Store::EMPTY),
+    buf: UnsafeCell::new([0; BUF_WORDS]),
+};
+
+/// Runs `f` on the process-wide store, initialising it on first use.
+#[inline]
+pub(crate) fn with<R>(f: impl FnOnce(&Store) -> R) -> R {
+    if STATE.load(Ordering::Acquire) == READY {
+        // SAFETY: READY was stored after the last write to the store (see the module docs).
+        f(unsafe { &*GLOBAL.store.get() })
+    } else {
+        with_slow(f)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn with_slow<R>(f: impl FnOnce(&Store) -> R) -> R {
+    match STATE.compare_exchange(UNINIT, BUSY, Ordering::Acquire, Ordering::Acquire) {
+        Ok(_) => {
+            // SAFETY: this thread moved STATE to BUSY, so it alone accesses GLOBAL until it
+            // stores READY.
+            let (store, buf) = unsafe { (&mut *GLOBAL.store.get(), &mut *GLOBAL.buf.get()) };
+            fallback(store, buf);
+            STATE.store(READY, Ordering::Release);
+            // SAFETY: READY is stored; nobody writes the store any more.
+            f(unsafe { &*GLOBAL.store.get() })
+        }
+        // SAFETY: as in `with`.
+        Err(READY) => f(unsafe { &*GLOBAL.store.get() }),
+        Err(_) => {
+            // Another thread is initialising; do not wait for it.
+            let mut store = Store::EMPTY;
+            let mut buf = [0usize; BUF_WORDS];
+            fallback(&mut store, &mut buf);
+            f(&store)
+        }
+    }
+}
+
+/// Fills `store` from the first source that works: libc's `getauxval` (feature `libc`),
+/// `/proc/self/auxv`, `prctl(PR_GET_AUXV)`; empty if none does.
+fn fallback(store: &mut Store, buf: &mut [usize]) {
+    #[cfg(feature = "libc")]
+    if crate::source::libc::fill(&mut store.auxv).is_ok() {
+        store.derive(Source::Libc);
+        return;
+    }
+    if procfs::read_into(buf)
+        .and_then(|bytes| store.auxv.fill_bytes(bytes))
+        .is_ok()
+    {
+        store.derive(Source::Procfs);
+        return;
+    }
+    if prctl::read_into(buf)
+        .and_then(|bytes| store.auxv.fill_bytes(bytes))
+        .is_ok()
+    {
+        store.derive(Source::Prctl);
+        return;
+    }
+    *store = Store::EMPTY;
+}
+
+/// Which capture recorded [`CAPTURED_LAYOUT`]: 0 none, [`WRITING`], or a source code.
+static CAPTURED: AtomicU8 = AtomicU8::new(0);
+const WRITING: u8 = 1;
+const BY_STACK: u8 = 2;
+const BY_INIT_ARRAY: u8 = 3;
+static ARGC: AtomicUsize = AtomicUsize::new(0);
+static ARGV: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
+static ENVP: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
+static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Records a start-up capture (the first one wins) and, unless the store is already set
+/// up, fills it from the stack, in place and without a system call.
+///
+/// # Safety
+/// `layout` describes the process's initial stack (argv, envp and the vector readable and
+/// never changed afterwards).
+pub(crate) unsafe fn capture(layout: Layout, source: Source) {
+    let code = if source == Source::Stack {
+        BY_STACK
+    } else {
+        BY_INIT_ARRAY
+    };
+    if CAPTURED
+        .compare_exchange(0, WRITING, Ordering::Acquire, Ordering::Relaxed)
+        .is_ok()
+    {
+        ARGC.store(layout.argc, Ordering::Relaxed);
+        ARGV.store(layout.argv.cast_mut(), Ordering::Relaxed);
+        ENVP.store(layout.envp.cast_mut(), Ordering::Relaxed);
+        AUXV.store(layout.auxv.cast_mut(), Ordering::Relaxed);
+        CAPTURED.store(code, Ordering::Release);
+    }
+    if STATE
+        .compare_exchange(UNINIT, BUSY, Ordering::Acquire, Ordering::Relaxed)
+        .is_err()
+    {
+        return;
+    }
+    // SAFETY: this thread moved STATE to BUSY: it alone accesses the store.
+    let store = unsafe { &mut *GLOBAL.store.get() };
+    // SAFETY: the vector on the initial stack is readable up to its AT_NULL (caller).
+    if unsafe { store.auxv.fill_from_ptr(layout.auxv) }.is_ok() {
+        store.derive(source);
+        STATE.store(READY, Ordering::Release);
+    } else {
+        *store = Store::EMPTY;
+        STATE.store(UNINIT, Ordering::Release);
+    }
+}
+
+/// The recorded start-up capture.
+pub(crate) fn captured_layout() -> Option<(Source, Layout)> {
+    let source = match CAPTURED.load(Ordering::Acquire) {
+        BY_STACK => Source::Stack,
+        BY_INIT_ARRAY => Source::InitArray,
+        _ => return None,
+    };
+    Some((
+        source,
+        Layout {
+            argc: ARGC.load(Ordering::Relaxed),
+            argv: ARGV.load(Ordering::Relaxed),
+            envp: ENVP.load(Ordering::Relaxed),
+            auxv: AUXV.load(Ordering::Relaxed),
+        },
+    ))
+}
+
+/// Which start-up capture ran, if any.
+pub(crate) fn captured_by() -> Option<Source> {
+    captured_layout().map(|(s, _)| s)
+}

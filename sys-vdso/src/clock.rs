@@ -1,0 +1,300 @@
+//! Clocks and CPU number through the vDSO, with the system call as fallback: `clock_gettime`,
+//! `clock_getres`, `gettimeofday`, `time`, `getcpu`.
+//!
+//! Facts: clock_gettime(2), gettimeofday(2), time(2), getcpu(2); clock ids from
+//! `<linux/time.h>`, the CPU-time and fd clock encodings from `include/linux/posix-timers.h`
+//! (`MAKE_PROCESS_CPUCLOCK`, `FD_TO_CLOCKID`); the clocks the generic vDSO serves from
+//! `lib/vdso/gettimeofday.c` (`VDSO_HRES | VDSO_COARSE | VDSO_RAW | VDSO_AUX`: realtime,
+//! monotonic, monotonic_raw, the coarse ones, boottime, tai). Any other clock id (CPU-time
+//! clocks, dynamic fd clocks, alarm clocks, bad ids) goes straight to the kernel, and so does
+//! every call the vDSO answers with a nonzero value.
+//!
+//! All times are 64-bit on every architecture: 32-bit architectures call the `time64` entry
+//! points (`__vdso_clock_gettime64`, `clock_gettime64`), never the `time32` ones.
+
+use core::ffi::c_void;
+use core::mem::MaybeUninit;
+
+use sys_core::Errno;
+
+use crate::slot::{ABSENT, Slot, UNINIT};
+use crate::symbols::native::NAMES;
+use crate::syscall;
+
+/// A point in time or a duration: seconds and nanoseconds, 64-bit on every architecture. The
+/// layout is the kernel's `struct __kernel_timespec` (and `struct timespec` on 64-bit
+/// architectures), so it is passed to the kernel and the vDSO as is.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timespec {
+    /// Seconds.
+    pub sec: i64,
+    /// Nanoseconds, `0..1_000_000_000`.
+    pub nsec: i64,
+}
+
+impl Timespec {
+    /// The value in nanoseconds.
+    pub const fn as_nanos(self) -> i128 {
+        self.sec as i128 * 1_000_000_000 + self.nsec as i128
+    }
+}
+
+/// Seconds and microseconds, 64-bit on every architecture (the layout of the kernel's
+/// `struct timeval` on 64-bit architectures).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timeval {
+    /// Seconds.
+    pub sec: i64,
+    /// Microseconds, `0..1_000_000`.
+    pub usec: i64,
+}
+
+/// A clock id (`clockid_t`): one of the constants, or a CPU-time or dynamic clock made with the
+/// constructors.
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClockId(i32);
+
+impl ClockId {
+    /// `CLOCK_REALTIME`.
+    pub const REALTIME: ClockId = ClockId(0);
+    /// `CLOCK_MONOTONIC`.
+    pub const MONOTONIC: ClockId = ClockId(1);
+    /// `CLOCK_PROCESS_CPUTIME_ID`.
+    pub const PROCESS_CPUTIME_ID: ClockId = ClockId(2);
+    /// `CLOCK_THREAD_CPUTIME_ID`.
+    pub const THREAD_CPUTIME_ID: ClockId = ClockId(3);
+    /// `CLOCK_MONOTONIC_RAW`.
+    pub const MONOTONIC_RAW: ClockId = ClockId(4);
+    /// `CLOCK_REALTIME_COARSE`.
+    pub const REALTIME_COARSE: ClockId = ClockId(5);
+    /// `CLOCK_MONOTONIC_COARSE`.
+    pub const MONOTONIC_COARSE: ClockId = ClockId(6);
+    /// `CLOCK_BOOTTIME`.
+    pub const BOOTTIME: ClockId = ClockId(7);
+    /// `CLOCK_REALTIME_ALARM`.
+    pub const REALTIME_ALARM: ClockId = ClockId(8);
+    /// `CLOCK_BOOTTIME_ALARM`.
+    pub const BOOTTIME_ALARM: ClockId = ClockId(9);
+    /// `CLOCK_TAI`.
+    pub const TAI: ClockId = ClockId(11);
+
+    /// The clocks the vDSO answers (a bit per id below 32).
+    const VDSO_CLOCKS: u32 = 1 << 0 | 1 << 1 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7 | 1 << 11;
+
+    /// Any raw clock id; the kernel decides whether it is valid.
+    pub const fn from_raw(id: i32) -> ClockId {
+        ClockId(id)
+    }
+
+    /// The raw id.
+    pub const fn raw(self) -> i32 {
+        self.0
+    }
+
+    /// The CPU-time clock of process `pid` (`MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED)`; what
+    /// clock_getcpuclockid(3) returns).
+    pub const fn process_cputime(pid: i32) -> ClockId {
+        ClockId((!pid << 3) | 2)
+    }
+
+    /// The CPU-time clock of thread `tid` (`MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)`; what
+    /// pthread_getcpuclockid(3) returns).
+    pub const fn thread_cputime(tid: i32) -> ClockId {
+        ClockId((!tid << 3) | 2 | 4)
+    }
+
+    /// The dynamic clock of an open clock device such as `/dev/ptp0` (`FD_TO_CLOCKID`).
+    pub const fn from_fd(fd: i32) -> ClockId {
+        ClockId((!fd << 3) | 3)
+    }
+
+    /// Whether the vDSO can answer this clock (else the call goes to the kernel directly).
+    #[inline(always)]
+    const fn vdso_capable(self) -> bool {
+        (self.0 as u32) < 32 && (Self::VDSO_CLOCKS >> self.0) & 1 != 0
+    }
+}
+
+pub(crate) static CLOCK_GETTIME: Slot = Slot::new();
+pub(crate) static CLOCK_GETRES: Slot = Slot::new();
+pub(crate) static GETTIMEOFDAY: Slot = Slot::new();
+pub(crate) static TIME: Slot = Slot::new();
+pub(crate) static GETCPU: Slot = Slot::new();
+
+type ClockFn = unsafe extern "C" fn(i32, *mut Timespec) -> i32;
+type GettimeofdayFn = unsafe extern "C" fn(*mut Timeval, *mut c_void) -> i32;
+type TimeFn = unsafe extern "C" fn(*mut i64) -> i64;
+type GetcpuFn = unsafe extern "C" fn(*mut u32, *mut u32, *mut c_void) -> i32;
+
+/// Calls a vDSO clock function (`clock_gettime` or `clock_getres` shape); `None` if it declined.
+///
+/// # Safety
+/// `f` must be the address of the vDSO's time64 `clock_gettime` or `clock_getres` entry point.
+#[inline(always)]
+unsafe fn call_clock(f: usize, clock: ClockId) -> Option<Timespec> {
+    // SAFETY: the caller passes the address of a function of this signature (the kernel's
+    // `int (clockid_t, struct __kernel_timespec *)`), which `Timespec` matches in layout.
+    let f = unsafe { core::mem::transmute::<usize, ClockFn>(f) };
+    let mut ts = MaybeUninit::<Timespec>::uninit();
+    // SAFETY: `ts` is valid for writes of a `Timespec`; the vDSO function reads and writes
+    // nothing else of ours.
+    let r = unsafe { f(clock.raw(), ts.as_mut_ptr()) };
+    // SAFETY: a zero result means the vDSO filled `*ts`.
+    (r == 0).then(|| unsafe { ts.assume_init() })
+}
+
+/// Reads a clock (clock_gettime(2)): through the vDSO for the clocks it serves, from the kernel
+/// for the others or when there is no vDSO.
+///
+/// # Errors
+/// `EINVAL` for an unknown clock, as the kernel reports it.
+///
+/// ```
+/// use sys_vdso::{clock_gettime, ClockId};
+///
+/// let a = clock_gettime(ClockId::MONOTONIC).unwrap();
+/// let b = clock_gettime(ClockId::MONOTONIC).unwrap();
+/// assert!(b >= a);
+/// ```
+#[inline]
+pub fn clock_gettime(clock: ClockId) -> Result<Timespec, Errno> {
+    let f = CLOCK_GETTIME.get();
+    if f > ABSENT && clock.vdso_capable() {
+        // SAFETY: the slot holds the vDSO's clock_gettime (time64) entry point.
+        if let Some(ts) = unsafe { call_clock(f, clock) } {
+            return Ok(ts);
+        }
+    }
+    clock_gettime_slow(f, clock)
+}
+
+#[cold]
+#[inline(never)]
+fn clock_gettime_slow(f: usize, clock: ClockId) -> Result<Timespec, Errno> {
+    if f == UNINIT {
+        let f = CLOCK_GETTIME.resolve(NAMES.clock_gettime, NAMES.version, |_| true);
+        if f > ABSENT && clock.vdso_capable() {
+            // SAFETY: as in `clock_gettime`.
+            if let Some(ts) = unsafe { call_clock(f, clock) } {
+                return Ok(ts);
+            }
+        }
+    }
+    syscall::clock_gettime(clock)
+}
+
+/// The resolution of a clock (clock_getres(2)).
+///
+/// # Errors
+/// `EINVAL` for an unknown clock.
+pub fn clock_getres(clock: ClockId) -> Result<Timespec, Errno> {
+    let mut f = CLOCK_GETRES.get();
+    if f == UNINIT {
+        f = CLOCK_GETRES.resolve(NAMES.clock_getres, NAMES.version, |_| true);
+    }
+    if f > ABSENT && clock.vdso_capable() {
+        // SAFETY: the slot holds the vDSO's clock_getres (time64) entry point.
+        if let Some(ts) = unsafe { call_clock(f, clock) } {
+            return Ok(ts);
+        }
+    }
+    syscall::clock_getres(clock)
+}
+
+/// The wall-clock time in microseconds (gettimeofday(2), without the obsolete time zone).
+/// Where the vDSO has no `gettimeofday` with a 64-bit `time_t` (32-bit architectures), this is
+/// `CLOCK_REALTIME` cut to microseconds.
+///
+/// # Errors
+/// None in practice; the type leaves room for the kernel's.
+#[inline]
+pub fn gettimeofday() -> Result<Timeval, Errno> {
+    let f = GETTIMEOFDAY.get();
+    if f > ABSENT {
+        // SAFETY: the slot holds the vDSO's gettimeofday, whose `struct timeval` has 64-bit
+        // fields (the slot is only filled on 64-bit architectures), like `Timeval`.
+        let f = unsafe { core::mem::transmute::<usize, GettimeofdayFn>(f) };
+        let mut tv = MaybeUninit::<Timeval>::uninit();
+        // SAFETY: `tv` is valid for writes; a null time zone is allowed.
+        if unsafe { f(tv.as_mut_ptr(), core::ptr::null_mut()) } == 0 {
+            // SAFETY: zero means the vDSO filled `*tv`.
+            return Ok(unsafe { tv.assume_init() });
+        }
+    }
+    gettimeofday_slow(f)
+}
+
+#[cold]
+#[inline(never)]
+fn gettimeofday_slow(f: usize) -> Result<Timeval, Errno> {
+    if f == UNINIT {
+        GETTIMEOFDAY.resolve(NAMES.gettimeofday, NAMES.version, |_| true);
+        return gettimeofday();
+    }
+    let ts = clock_gettime(ClockId::REALTIME)?;
+    Ok(Timeval {
+        sec: ts.sec,
+        usec: ts.nsec / 1000,
+    })
+}
+
+/// Seconds since the Epoch (time(2)). Where the vDSO has no `time` with a 64-bit `time_t`, this
+/// is the seconds of `CLOCK_REALTIME_COARSE`, which is what the kernel's `time` returns.
+///
+/// # Errors
+/// None in practice; the type leaves room for the kernel's.
+#[inline]
+pub fn time() -> Result<i64, Errno> {
+    let f = TIME.get();
+    if f > ABSENT {
+        // SAFETY: the slot holds the vDSO's `time_t time(time_t *)` with a 64-bit `time_t`.
+        let f = unsafe { core::mem::transmute::<usize, TimeFn>(f) };
+        // SAFETY: a null pointer asks for the return value only.
+        return Ok(unsafe { f(core::ptr::null_mut()) });
+    }
+    time_slow(f)
+}
+
+#[cold]
+#[inline(never)]
+fn time_slow(f: usize) -> Result<i64, Errno> {
+    if f == UNINIT {
+        TIME.resolve(NAMES.time, NAMES.version, |_| true);
+        return time();
+    }
+    Ok(clock_gettime(ClockId::REALTIME_COARSE)?.sec)
+}
+
+/// The CPU and NUMA node the calling thread runs on (getcpu(2)): `(cpu, node)`. The answer may
+/// be stale as soon as it is returned.
+///
+/// # Errors
+/// None in practice; the type leaves room for the kernel's.
+#[inline]
+pub fn getcpu() -> Result<(u32, u32), Errno> {
+    let f = GETCPU.get();
+    if f > ABSENT {
+        // SAFETY: the slot holds the vDSO's getcpu.
+        let f = unsafe { core::mem::transmute::<usize, GetcpuFn>(f) };
+        let (mut cpu, mut node) = (0u32, 0u32);
+        // SAFETY: both pointers are valid for writes of a u32; the cache argument is unused
+        // since Linux 2.6.24 and may be null.
+        if unsafe { f(&mut cpu, &mut node, core::ptr::null_mut()) } == 0 {
+            return Ok((cpu, node));
+        }
+    }
+    getcpu_slow(f)
+}
+
+#[cold]
+#[inline(never)]
+fn getcpu_slow(f: usize) -> Result<(u32, u32), Errno> {
+    if f == UNINIT {
+        GETCPU.resolve(NAMES.getcpu, NAMES.version, |_| true);
+        return getcpu();
+    }
+    syscall::getcpu()
+}

@@ -1,0 +1,30 @@
+//! mips64 n64: `arch/mips/vdso/vdso.lds.S` (Linux 7.x), version node `LINUX_2.6`; as o32 but
+//! without the time64 entry point (`time_t` is already 64-bit). qemu-user gives mips guests no
+//! vDSO at all.
+
+use super::{Export, Names, c, e};
+
+const V: &str = "LINUX_2.6";
+
+/// The entry points this crate calls.
+pub const NAMES: Names = Names {
+    version: V,
+    clock_gettime: Some("__vdso_clock_gettime"),
+    clock_getres: Some("__vdso_clock_getres"),
+    gettimeofday: Some("__vdso_gettimeofday"),
+    time: None,
+    getcpu: None,
+    getrandom: None,
+};
+
+/// Everything the kernel's linker script exports.
+pub const EXPORTS: &[Export] = &[
+    e("__vdso_clock_gettime", V, (4, 4)),
+    c(
+        "__vdso_gettimeofday",
+        V,
+        (4, 4),
+        "CONFIG_MIPS_CLOCK_VSYSCALL",
+    ),
+    e("__vdso_clock_getres", V, (5, 4)),
+];

@@ -36,11 +36,9 @@
 //! vector they built for the program, while `prctl` reaches the kernel, which under valgrind
 //! describes valgrind itself (a vDSO the program does not have: peers that ask `prctl` first
 //! crash there) and which qemu-user 10 does not implement. `prctl` still covers `/proc`-less
-//! sandboxes. One case remains where the answer describes valgrind rather than the program:
-//! no capture, no `libc` feature, no `/proc` and valgrind all at once; the vDSO address is
-//! still checked to be mapped and to hold an ELF header for this machine, but valgrind does
-//! not run code there. Enable `libc` (or mount `/proc`) for such programs. [`source()`] says
-//! which source was used.
+//! sandboxes. Under valgrind `/proc` is always there (valgrind itself exits with "can't
+//! open /proc/self/maps" without it), so the fallback never reaches `prctl` there.
+//! [`source()`] says which source was used.
 //!
 //! # Validation
 //! Parsing never panics: a vector without `AT_NULL`, truncated, longer than [`CAPACITY`]

@@ -13,6 +13,7 @@
 use libsys::raw::{syscall, syscall_noreturn, syscall_readonly};
 use libsys::{Errno, nr};
 
+mod auxv;
 mod declared;
 
 /// A check: `Ok` or a message saying what differed.
@@ -68,6 +69,11 @@ pub static ALL: &[(&str, Check)] = &[
     (
         "noreturn_exit_group_in_a_child",
         noreturn_exit_group_in_a_child,
+    ),
+    ("auxv_sources_agree", auxv::auxv_sources_agree),
+    (
+        "auxv_typed_getters_are_consistent",
+        auxv::auxv_typed_getters_are_consistent,
     ),
 ];
 

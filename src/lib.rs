@@ -5,7 +5,9 @@
 //! - `sys_macros`: [`#[syscall]`](macro@syscall) and [`#[syscalls]`](macro@syscalls), wrappers
 //!   declared from a signature;
 //! - [`sys_auxv`]: the auxiliary vector;
-//! - [`sys_vdso`]: vDSO-backed clocks and friends.
+//! - [`sys_vdso`]: vDSO-backed clocks and friends;
+//! - [`sys_rt`]: process start-up without libc: the entry point behind `#[libsys::main]`
+//!   (feature `start`), [`Args`] and [`Env`].
 //!
 //! ```
 //! use libsys::{syscall, Errno};
@@ -33,13 +35,37 @@
 //! - `std`: `From<Errno> for std::io::Error`, and the file-descriptor types of `std::os::fd`
 //!   in wrappers: `BorrowedFd` arguments, `OwnedFd` results, `fd::cwd()`. Off by default so that
 //!   libsys stays `no_std`; `RawFd`/`i32` descriptors work without it.
+//! - `start`: [`#[libsys::main]`](macro@main) and the process entry point, for `#![no_std]`
+//!   `#![no_main]` binaries without libc (see [`sys_rt`] for what such a binary needs). Never in
+//!   a program that has a C runtime: it adds an entry point and stand-in unwinding symbols.
+//! - `mem`: `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp` and `strlen`, which a program
+//!   without libc needs on a stable toolchain.
+//! - `build`: `sys_rt::build`, the link arguments for such a binary, for its build script.
 #![no_std]
 
 pub use sys_auxv;
 pub use sys_core;
 pub use sys_core::{Arg, Errno, FromRet, Meta, RawRet, fd, nr, syscall_noreturn, syscall_readonly};
 pub use sys_macros::{syscall, syscalls};
+pub use sys_rt;
+pub use sys_rt::{Args, Env};
 pub use sys_vdso;
+
+/// Declares the program's main for a `#![no_std]` `#![no_main]` binary without libc (feature
+/// `start`): the process entry point calls it with the command-line [`Args`] and exits with its
+/// result.
+///
+/// ```text
+/// #[libsys::main]
+/// fn main(args: libsys::Args) -> i32 { … }
+/// ```
+///
+/// The function may take no parameter or one [`Args`], and return `()`, `i32`, `u8` (anything
+/// that implements [`sys_rt::Termination`]) or `!`. Option: `crate = path` (where libsys is,
+/// default `::libsys`).
+// `doc`: documented whatever the features.
+#[cfg(any(feature = "start", doc))]
+pub use sys_macros::main;
 
 /// The raw system call macros: `syscall!(nr, args…)` and its `readonly`/`noreturn` forms (the
 /// attribute [`macro@crate::syscall`] has the crate root's name).
@@ -59,4 +85,9 @@ pub mod __private {
     };
     pub use sys_core::nr::sys_nr;
     pub use sys_core::ret::{decode, decode_value};
+
+    /// What `#[libsys::main]` expands to calls.
+    pub mod rt {
+        pub use sys_rt::{Args, Termination, exit, init};
+    }
 }

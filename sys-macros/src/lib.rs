@@ -1,6 +1,6 @@
 //! Attribute macros for libsys: `#[syscall]` turns a bodiless signature into a system call
 //! wrapper, `#[syscalls]` does so for every item of an `unsafe extern "C"` block (the way to
-//! declare safe wrappers).
+//! declare safe wrappers), `#[main]` declares a no-libc program's main.
 //!
 //! Use them through the `libsys` facade (`libsys::syscall`, `libsys::syscalls`): the
 //! expansions name `::libsys::__private` (or the path given with `crate = …`).
@@ -23,6 +23,7 @@
 
 mod attr;
 mod diagnostics;
+mod entry;
 mod expand;
 mod fallback;
 mod parse;
@@ -78,4 +79,24 @@ pub fn syscall(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn syscalls(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::block(args.into(), input.into()).into()
+}
+
+/// Declares the program's main for a `#![no_std]` `#![no_main]` binary without libc; use it as
+/// `#[libsys::main]` (the facade's `start` feature).
+///
+/// ```text
+/// #[libsys::main]
+/// fn main(args: libsys::Args) -> i32 {
+///     args.len() as i32
+/// }
+/// ```
+///
+/// The function keeps its name and body; next to it the macro defines `__libsys_start`, which
+/// the entry point of sys-rt (one per architecture, chosen by `cfg` there, not here) calls with
+/// the initial stack pointer: it runs `sys_rt::init`, calls the function and exits with its
+/// result through `sys_rt::Termination` (`()`, `i32`, `u8`; a `-> !` main is just called).
+/// Takes no parameter or one (`libsys::Args`); option `crate = path` (default `::libsys`).
+#[proc_macro_attribute]
+pub fn main(args: TokenStream, input: TokenStream) -> TokenStream {
+    entry::attribute(args.into(), input.into()).into()
 }

@@ -330,3 +330,63 @@ fn a_block_makes_safe_and_unsafe_wrappers() {
     assert!(out.contains("call3_readonly_meta"), "{out}");
     assert!(!out.contains("#[syscall"), "{out}");
 }
+
+/// `#[main]`'s expansion as text, whitespace removed.
+fn expand_main(args: TokenStream, item: TokenStream) -> String {
+    crate::entry::attribute(args, item)
+        .to_string()
+        .replace(' ', "")
+}
+
+#[test]
+fn main_keeps_the_function_and_adds_the_start_glue() {
+    let out = expand_main(
+        quote!(),
+        quote!(
+            fn main(args: libsys::Args) -> i32 {
+                0
+            }
+        ),
+    );
+    assert!(
+        out.starts_with("fnmain(args:libsys::Args)->i32{0}"),
+        "{out}"
+    );
+    assert!(out.contains("#[unsafe(no_mangle)]unsafeextern\"C\"fn__libsys_start("));
+    assert!(out.contains("::libsys::__private::rt::init(__libsys_sp)"));
+    assert!(out.contains("main(__libsys_args)"));
+    assert!(out.contains("::libsys::__private::rt::Termination::exit_code(__libsys_ret)"));
+    assert!(!out.contains("compile_error"));
+}
+
+#[test]
+fn main_without_args_or_returning_never() {
+    let out = expand_main(
+        quote!(crate = my::sys),
+        quote!(
+            fn run() -> ! {
+                loop {}
+            }
+        ),
+    );
+    assert!(
+        out.contains("my::sys::__private::rt::init(__libsys_sp)"),
+        "{out}"
+    );
+    assert!(out.contains("let_=__libsys_args;run()"), "{out}");
+    assert!(!out.contains("exit_code"), "{out}");
+    assert!(!out.contains("compile_error"), "{out}");
+}
+
+#[test]
+fn main_errors_keep_the_function_and_drop_the_glue() {
+    let out = expand_main(
+        quote!(),
+        quote!(
+            async fn main(a: u8, b: u8) {}
+        ),
+    );
+    assert!(out.contains("compile_error"), "{out}");
+    assert!(out.contains("asyncfnmain(a:u8,b:u8){}"), "{out}");
+    assert!(!out.contains("__libsys_start"), "{out}");
+}

@@ -1,0 +1,4 @@
+#[sys_macros::main]
+struct Start;
+
+fn main() {}

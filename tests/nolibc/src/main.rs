@@ -4,26 +4,19 @@
 //!
 //! Output, one line each, on fd 1: `ok <name>` or `FAIL <name>: <message>`, then
 //! `nolibc-check: N passed, M failed`; the exit status is 0 iff no check failed. Arguments, if
-//! any, select the checks whose names contain one of them. The process entry (`_start`) is in
-//! `start.rs`; the stack layout it hands over is the kernel's (`fs/binfmt_elf.c`,
-//! `create_elf_tables()`): `argc`, `argv[]`, NULL, `envp[]`, NULL, auxv.
+//! any, select the checks whose names contain one of them. The process entry point is libsys's
+//! (`sys-rt`, feature `start`), which calls the `#[libsys::main]` function below with the
+//! arguments from the kernel's initial stack.
 #![no_std]
 #![no_main]
-#![cfg_attr(
-    any(target_arch = "mips", target_arch = "mips64"),
-    feature(asm_experimental_arch)
-)]
 
 #[path = "../../checks/mod.rs"]
 mod checks;
 mod out;
-mod start;
 
-use core::ffi::CStr;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
-use libsys::nr;
-use libsys::raw::syscall_noreturn;
+use libsys::Args;
 
 use crate::out::Line;
 
@@ -35,11 +28,9 @@ static FAILED: AtomicUsize = AtomicUsize::new(0);
 /// the panic handler to name the culprit).
 static CURRENT: AtomicUsize = AtomicUsize::new(usize::MAX);
 
-/// Ends the process with `code`.
-fn exit(code: usize) -> ! {
-    // SAFETY: exit_group ends the process; nothing is left to clean up (no buffered output,
-    // no destructors that matter after main).
-    unsafe { syscall_noreturn!(nr::exit_group, code) }
+/// Ends the process with `code`: `exit_group`; nothing is buffered.
+fn exit(code: i32) -> ! {
+    libsys::sys_rt::exit(code)
 }
 
 /// Prints the summary line, the last line of the output.
@@ -53,39 +44,20 @@ fn summary() {
         .print();
 }
 
-/// The command-line arguments after the program name.
-///
-/// # Safety
-/// `sp` is the initial stack pointer the kernel set up: `argc` followed by `argc` pointers to
-/// NUL-terminated strings.
-unsafe fn args(sp: *const usize) -> impl Iterator<Item = &'static [u8]> {
-    // SAFETY: the caller passes the kernel's initial stack.
-    let argc = unsafe { *sp };
-    let argv = sp.wrapping_add(1).cast::<*const core::ffi::c_char>();
-    (1..argc).map(move |i| {
-        // SAFETY: `argv[i]` for `i < argc` points to a NUL-terminated string that lives as
-        // long as the process.
-        unsafe { CStr::from_ptr(*argv.add(i)) }.to_bytes()
-    })
-}
-
 /// Whether `name` contains `needle`.
 fn contains(name: &str, needle: &[u8]) -> bool {
     name.as_bytes().windows(needle.len()).any(|w| w == needle)
 }
 
-/// The Rust entry point, called by `_start` with the initial stack pointer.
-///
-/// # Safety
-/// Called once, by `_start`, with the kernel's initial stack pointer.
-#[unsafe(no_mangle)]
-unsafe extern "C" fn start_rust(sp: *const usize) -> ! {
-    // SAFETY: `_start` passes the initial stack pointer.
-    let has_filter = unsafe { args(sp) }.next().is_some();
+/// Runs the checks (those whose names contain one of the arguments, if there are any) and
+/// returns the exit status: 0 if none failed, 1 if one did, 2 if no check was selected.
+#[libsys::main]
+fn main(args: Args) -> i32 {
+    let filters = args.skip(1).map(|a| a.to_bytes());
+    let has_filter = filters.clone().next().is_some();
     let mut ran = 0;
     for (index, (name, check)) in checks::ALL.iter().enumerate() {
-        // SAFETY: as above.
-        if has_filter && !unsafe { args(sp) }.any(|a| contains(name, a)) {
+        if has_filter && !filters.clone().any(|a| contains(name, a)) {
             continue;
         }
         ran += 1;
@@ -111,10 +83,10 @@ unsafe extern "C" fn start_rust(sp: *const usize) -> ! {
         Line::new()
             .str("nolibc-check: no check name contains any of the arguments")
             .print();
-        exit(2);
+        return 2;
     }
     summary();
-    exit(usize::from(FAILED.load(Ordering::Relaxed) != 0))
+    i32::from(FAILED.load(Ordering::Relaxed) != 0)
 }
 
 /// Reports a panic as a failure of the running check, prints the summary (the checks after it

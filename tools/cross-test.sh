@@ -2,11 +2,13 @@
 # tools/cross-test.sh: run libsys's tests on every supported architecture (x86_64/i686/musl
 # natively, the others under qemu-user 10), as CI does and as anyone can by hand.
 # Set-up (Debian packages, qemu 10, rustup targets) is in tools/cross-env.sh; facts come from
-# /work/shared/reference/cross-arch.md.
+# /work/shared/reference/cross-arch.md. After a target's tests pass, the no-libc example
+# programs are built and checked for it too (tools/nolibc-examples.sh).
 #
 # Usage: tools/cross-test.sh [TARGET...]     (default: all; a unique prefix such as `aarch64` works)
 # Output: one line per target on stdout, then `N passed, M failed`; exit status 1 if M > 0.
-#   PASS <target> (<n> tests)          FAIL <target>: <reason>          UNAVAILABLE <target>: <what>
+#   PASS <target> (<n> tests; no-libc examples, <m> checks)
+#   FAIL <target>: <reason>          UNAVAILABLE <target>: <what>
 # Full logs: $CARGO_TARGET_DIR/cross-logs/<target>.log (CARGO_TARGET_DIR defaults to target/).
 # Environment:
 #   CROSS_ALLOW_UNAVAILABLE=1  UNAVAILABLE (a download that does not exist here) does not fail
@@ -34,6 +36,9 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
 export CARGO_TERM_COLOR=never
 # shellcheck source=tools/cross-env.sh
 source tools/cross-env.sh
+# run_examples: the no-libc example programs (examples/hello, examples/args), after the tests.
+# shellcheck source=tools/nolibc-examples.sh
+source tools/nolibc-examples.sh
 
 say() { printf 'cross-test: %s\n' "$*" >&2; }
 
@@ -80,6 +85,8 @@ for t in "${targets[@]}"; do
     cross_target_info "$t"
     # shellcheck disable=SC2206 # a word list
     all_pkgs+=($CROSS_PKGS)
+    # The no-libc examples' native checks use strace and objdump.
+    [[ -n $CROSS_QEMU ]] || all_pkgs+=(strace binutils)
     [[ -z $CROSS_QEMU ]] || need_qemu=1
     setup_rc[$t]=0
 done
@@ -313,6 +320,10 @@ for t in "${targets[@]}"; do
         res=$(run_nolibc "$t" "$log")
     else
         res=$(run_std "$t" "$log")
+    fi
+    if [[ ${res%%$'\t'*} == PASS ]]; then
+        ex=$(run_examples "$t" "$log")
+        if [[ ${ex%%$'\t'*} == PASS ]]; then res="$res; ${ex#*$'\t'}"; else res=$ex; fi
     fi
     t1=$(date +%s)
     echo "[cross-test: $t took $((t1 - t0)) s]" >>"$log"

@@ -155,8 +155,15 @@ _ex_run_checks() {
     done
 
     ((${#runner[@]} == 0)) || return 0
-    # Native targets: the system calls (strace), and no cpuid.
-    local prog calls want_calls
+    # Native targets: the system calls (strace), and no cpuid. Nothing is skipped: a missing tool
+    # is a failure that says what to install.
+    local prog calls want_calls tool
+    for tool in strace objdump; do
+        if ! command -v "$tool" >/dev/null; then
+            _ex_check "$tool is installed" no "$tool not found: apt-get install ${tool/objdump/binutils}"
+            return 0
+        fi
+    done
     for prog in hello args; do
         echo "+ strace -f -qq -o $tmp/strace $bin/$prog"
         rc=0

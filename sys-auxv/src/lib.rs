@@ -51,9 +51,11 @@
 //!
 //! # Cost
 //! After initialisation every function here is a load of a static (one `Acquire` load of
-//! the state, then the value): no system call, no lock, no allocation. Initialisation is a
-//! walk over the environment and ~25 pairs at start-up (glibc), or, for the fallback, one
-//! `open`/`read`/`close` on first use.
+//! the state, then the value): no system call, no lock, no allocation. At start-up a capture
+//! only records where the vector is (a walk over the environment, four stores); the first
+//! lookup parses it from there (about 25 pairs, no system call), or, without a capture, runs
+//! the fallback (`open`/`read`/`close` of `/proc/self/auxv`). All state is in zeroed statics
+//! (`.bss`).
 #![no_std]
 
 mod key;
@@ -90,7 +92,7 @@ pub fn snapshot() -> Auxv {
 /// The source the process's vector came from; `None` if every source failed (then every
 /// lookup answers `None`).
 pub fn source() -> Option<Source> {
-    store::with(|s| s.source)
+    store::with(|s| s.source())
 }
 
 /// The page size (`AT_PAGESZ`), validated (a power of two from 4 KiB to 256 MiB).
@@ -160,7 +162,7 @@ pub fn base_platform() -> Option<&'static CStr> {
 /// decide whether to trust the environment, so the unknown case errs on the safe side.
 #[inline]
 pub fn is_secure() -> bool {
-    store::with(|s| s.secure)
+    store::with(|s| s.secure())
 }
 
 /// The program's entry point (`AT_ENTRY`).
@@ -237,13 +239,15 @@ pub fn sysinfo_ehdr() -> Option<NonNull<u8>> {
     store::with(|s| NonNull::new(core::ptr::with_exposed_provenance_mut(s.sysinfo_ehdr)))
 }
 
-/// Hands the initial stack pointer to the crate: parses the vector there (no system call,
-/// no allocation) and records argc, argv and envp for [`args`] and [`envp`].
+/// Hands the initial stack pointer to the crate: records where argc, argv, envp and the
+/// vector are (a walk over envp and four stores: no system call, no allocation, nothing
+/// parsed yet); the first lookup parses the vector from there, again without a system call.
+/// [`args`] and [`envp`] return what was recorded.
 ///
-/// For a no-libc `_start`; call it first, before anything asks for the vector (if a lookup
+/// For a no-libc entry point; call it first, before anything asks for the vector (if a lookup
 /// came first, the fallback chain has filled the store, which stays as it is; argc, argv and
-/// envp are recorded all the same). A null `sp` or a vector longer than [`CAPACITY`]
-/// entries is ignored, and the fallback chain runs on first use.
+/// envp are recorded all the same). A null `sp` is ignored; a vector longer than
+/// [`CAPACITY`] entries makes the first lookup use the fallback chain.
 ///
 /// # Safety
 /// `sp` is the stack pointer at process entry, pointing at `argc`, followed by `argv` and

@@ -1,5 +1,5 @@
 //! The parsed auxiliary vector ([`Auxv`]): a fixed-capacity copy of the entries in their
-//! original order plus an index by key, and the parsers that build it from words, from bytes
+//! original order plus a table by key, and the parsers that build it from words, from bytes
 //! and from a raw pointer.
 //!
 //! Layout facts: the kernel's `create_elf_tables()` (`fs/binfmt_elf.c`) writes the vector as
@@ -21,12 +21,9 @@ use crate::valid;
 /// leaves room for growth; a longer vector is [`Error::TooLong`].
 pub const CAPACITY: usize = 64;
 
-/// Keys below this number are found through a direct index; larger (unknown) ones by a scan.
+/// Keys below this number have a slot in a table indexed by key (one load per lookup); larger
+/// (unknown) ones are found by a scan of the entries.
 const INDEXED: usize = 64;
-/// Index slot: no entry with this key.
-const ABSENT: u8 = 0;
-/// Index slot: several entries with this key and different values, so no answer.
-const CONFLICT: u8 = u8::MAX;
 
 const WORD: usize = size_of::<usize>();
 
@@ -72,7 +69,7 @@ impl From<sys_core::Errno> for Error {
 }
 
 /// An auxiliary vector: the entries in their original order (without the final `AT_NULL`)
-/// and an index for lookups by key.
+/// and a table by key for lookups.
 ///
 /// Lookups ([`Auxv::get`] and the typed getters) never panic: a key that is absent, a padding
 /// key ([`Key::is_padding`]), or a key that appears several times with different values gives
@@ -85,7 +82,12 @@ impl From<sys_core::Errno> for Error {
 pub struct Auxv {
     entries: [(usize, usize); CAPACITY],
     len: usize,
-    index: [u8; INDEXED],
+    /// `values[k]`: the value of key `k`, valid if bit `k` of `present` is set.
+    values: [usize; INDEXED],
+    /// Keys below [`INDEXED`] with one value (padding keys never).
+    present: u64,
+    /// Keys below [`INDEXED`] seen with different values (never in `present`).
+    conflict: u64,
 }
 
 impl Default for Auxv {
@@ -114,7 +116,9 @@ impl Auxv {
     pub const EMPTY: Auxv = Auxv {
         entries: [(0, 0); CAPACITY],
         len: 0,
-        index: [ABSENT; INDEXED],
+        values: [0; INDEXED],
+        present: 0,
+        conflict: 0,
     };
 
     /// Builds a vector from `(key, value)` pairs, up to the first `AT_NULL` key; what follows
@@ -210,24 +214,28 @@ impl Auxv {
         &mut self,
         pairs: impl Iterator<Item = (usize, usize)>,
     ) -> Result<(), Error> {
-        self.len = 0;
-        self.index = [ABSENT; INDEXED];
+        self.clear();
         for (key, value) in pairs {
             if key == Key::NULL.raw() {
                 return Ok(());
             }
             if let Err(e) = self.push(key, value) {
-                self.len = 0;
-                self.index = [ABSENT; INDEXED];
+                self.clear();
                 return Err(e);
             }
         }
-        self.len = 0;
-        self.index = [ABSENT; INDEXED];
+        self.clear();
         Err(Error::Unterminated)
     }
 
-    /// Appends an entry and indexes it.
+    /// Removes every entry.
+    fn clear(&mut self) {
+        self.len = 0;
+        self.present = 0;
+        self.conflict = 0;
+    }
+
+    /// Appends an entry and records it in the table by key.
     fn push(&mut self, key: usize, value: usize) -> Result<(), Error> {
         let Some(slot) = self.entries.get_mut(self.len) else {
             return Err(Error::TooLong);
@@ -235,34 +243,34 @@ impl Auxv {
         *slot = (key, value);
         self.len += 1;
         if key < INDEXED && !Key::new(key).is_padding() {
-            let position = self.len; // 1-based: 0 is ABSENT; len <= CAPACITY < CONFLICT
-            let first = self.index[key];
-            if first == ABSENT {
-                self.index[key] = position as u8;
-            } else if first != CONFLICT && self.value_at(first) != Some(value) {
-                self.index[key] = CONFLICT;
+            let bit = 1u64 << key;
+            if self.conflict & bit != 0 {
+                // Already ambiguous.
+            } else if self.present & bit == 0 {
+                self.present |= bit;
+                self.values[key] = value;
+            } else if self.values[key] != value {
+                self.present &= !bit;
+                self.conflict |= bit;
             }
         }
         Ok(())
     }
 
-    /// The value of the entry at 1-based `position`.
-    fn value_at(&self, position: u8) -> Option<usize> {
-        let i = usize::from(position).checked_sub(1)?;
-        self.as_pairs().get(i).map(|&(_, v)| v)
-    }
-
     /// The entries, in order, as `(key, value)` pairs.
+    #[inline]
     pub fn as_pairs(&self) -> &[(usize, usize)] {
         self.entries.get(..self.len).unwrap_or(&[])
     }
 
     /// The number of entries (without `AT_NULL`).
+    #[inline]
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// Whether there are no entries.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -279,14 +287,18 @@ impl Auxv {
     #[inline]
     pub fn get(&self, key: Key) -> Option<usize> {
         let k = key.raw();
-        match self.index.get(k) {
-            Some(&position) if position != CONFLICT => self.value_at(position),
-            Some(_) => None,
-            None => self.get_unindexed(k),
+        if k < INDEXED {
+            if (self.present >> k) & 1 != 0 {
+                Some(self.values[k])
+            } else {
+                None
+            }
+        } else {
+            self.get_unindexed(k)
         }
     }
 
-    /// Lookup of a key beyond the index (unknown to this crate): the single value it has.
+    /// Lookup of a key beyond the table (unknown to this crate): the single value it has.
     #[cold]
     fn get_unindexed(&self, key: usize) -> Option<usize> {
         let mut found = None;
@@ -303,31 +315,37 @@ impl Auxv {
     }
 
     /// The page size (`AT_PAGESZ`), if it is a power of two from 4 KiB to 256 MiB.
+    #[inline]
     pub fn page_size(&self) -> Option<usize> {
         self.get(Key::PAGESZ).filter(|&v| valid::page_size(v))
     }
 
     /// The clock tick rate of `times()` (`AT_CLKTCK`), if non-zero.
+    #[inline]
     pub fn clock_ticks(&self) -> Option<usize> {
         self.get(Key::CLKTCK).filter(|&v| v != 0)
     }
 
     /// `AT_HWCAP`.
+    #[inline]
     pub fn hwcap(&self) -> Option<usize> {
         self.get(Key::HWCAP)
     }
 
     /// `AT_HWCAP2`.
+    #[inline]
     pub fn hwcap2(&self) -> Option<usize> {
         self.get(Key::HWCAP2)
     }
 
     /// `AT_HWCAP3`.
+    #[inline]
     pub fn hwcap3(&self) -> Option<usize> {
         self.get(Key::HWCAP3)
     }
 
     /// `AT_HWCAP4`.
+    #[inline]
     pub fn hwcap4(&self) -> Option<usize> {
         self.get(Key::HWCAP4)
     }
@@ -336,6 +354,7 @@ impl Auxv {
     /// effective user or group IDs differ (checked even when `AT_SECURE` says 0, as glibc's
     /// `__libc_enable_secure` did before `AT_SECURE` existed). `None` if the vector has
     /// neither `AT_SECURE` nor all four IDs.
+    #[inline]
     pub fn secure(&self) -> Option<bool> {
         let ids = match (self.uid(), self.euid(), self.gid(), self.egid()) {
             (Some(u), Some(eu), Some(g), Some(eg)) => Some(u != eu || g != eg),
@@ -348,54 +367,64 @@ impl Auxv {
     }
 
     /// The program's entry point (`AT_ENTRY`), if non-zero.
+    #[inline]
     pub fn entry(&self) -> Option<usize> {
         self.get(Key::ENTRY).filter(|&v| v != 0)
     }
 
     /// The address of the program headers (`AT_PHDR`), if non-null and aligned for a word.
+    #[inline]
     pub fn phdr(&self) -> Option<NonNull<u8>> {
         self.get(Key::PHDR).and_then(|v| valid::pointer(v, WORD))
     }
 
     /// The size of a program header entry (`AT_PHENT`), if it is this target's
     /// (`sizeof(Elf64_Phdr)` = 56 or `sizeof(Elf32_Phdr)` = 32).
+    #[inline]
     pub fn phent(&self) -> Option<usize> {
         self.get(Key::PHENT).filter(|&v| v == valid::PHDR_SIZE)
     }
 
     /// The number of program headers (`AT_PHNUM`), if in `1..=0xffff`.
+    #[inline]
     pub fn phnum(&self) -> Option<usize> {
         self.get(Key::PHNUM).filter(|&v| (1..=0xffff).contains(&v))
     }
 
     /// The base address of the program interpreter (`AT_BASE`), if there is one (non-zero)
     /// and it is aligned to 4 KiB.
+    #[inline]
     pub fn interpreter_base(&self) -> Option<NonNull<u8>> {
         self.get(Key::BASE)
             .and_then(|v| valid::pointer(v, valid::MIN_PAGE))
     }
 
     /// The real user ID (`AT_UID`), if it fits a `u32`.
+    #[inline]
     pub fn uid(&self) -> Option<u32> {
         self.get(Key::UID).and_then(|v| u32::try_from(v).ok())
     }
 
     /// The effective user ID (`AT_EUID`), if it fits a `u32`.
+    #[inline]
     pub fn euid(&self) -> Option<u32> {
         self.get(Key::EUID).and_then(|v| u32::try_from(v).ok())
     }
 
     /// The real group ID (`AT_GID`), if it fits a `u32`.
+    #[inline]
     pub fn gid(&self) -> Option<u32> {
         self.get(Key::GID).and_then(|v| u32::try_from(v).ok())
     }
 
     /// The effective group ID (`AT_EGID`), if it fits a `u32`.
+    #[inline]
     pub fn egid(&self) -> Option<u32> {
         self.get(Key::EGID).and_then(|v| u32::try_from(v).ok())
     }
 
     /// The minimal signal stack size (`AT_MINSIGSTKSZ`), if non-zero and below 16 MiB.
+    #[inline]
     pub fn minsigstksz(&self) -> Option<usize> {
         self.get(Key::MINSIGSTKSZ)
             .filter(|&v| v != 0 && v < valid::MAX_MINSIGSTKSZ)
@@ -403,18 +432,21 @@ impl Auxv {
 
     /// The address of the vDSO's ELF header (`AT_SYSINFO_EHDR`), if non-null and aligned to
     /// 4 KiB. Only the address is checked: [`crate::sysinfo_ehdr`] also checks the header.
+    #[inline]
     pub fn sysinfo_ehdr_ptr(&self) -> Option<NonNull<u8>> {
         self.get(Key::SYSINFO_EHDR)
             .and_then(|v| valid::pointer(v, valid::MIN_PAGE))
     }
 
     /// The i386 vsyscall entry point (`AT_SYSINFO`), if non-zero.
+    #[inline]
     pub fn sysinfo(&self) -> Option<usize> {
         self.get(Key::SYSINFO).filter(|&v| v != 0)
     }
 
     /// The address of the 16 random bytes (`AT_RANDOM`), if non-null and not at the very
     /// end of the address space.
+    #[inline]
     pub fn random_ptr(&self) -> Option<NonNull<[u8; 16]>> {
         self.get(Key::RANDOM)
             .filter(|v| v.checked_add(16).is_some())
@@ -423,6 +455,7 @@ impl Auxv {
     }
 
     /// The address of the executed file name (`AT_EXECFN`), if non-null.
+    #[inline]
     pub fn execfn_ptr(&self) -> Option<NonNull<c_char>> {
         self.get(Key::EXECFN)
             .and_then(|v| valid::pointer(v, 1))
@@ -430,6 +463,7 @@ impl Auxv {
     }
 
     /// The address of the platform string (`AT_PLATFORM`), if non-null.
+    #[inline]
     pub fn platform_ptr(&self) -> Option<NonNull<c_char>> {
         self.get(Key::PLATFORM)
             .and_then(|v| valid::pointer(v, 1))
@@ -437,6 +471,7 @@ impl Auxv {
     }
 
     /// The address of the base platform string (`AT_BASE_PLATFORM`), if non-null.
+    #[inline]
     pub fn base_platform_ptr(&self) -> Option<NonNull<c_char>> {
         self.get(Key::BASE_PLATFORM)
             .and_then(|v| valid::pointer(v, 1))

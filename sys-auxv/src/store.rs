@@ -1,15 +1,20 @@
-//! The process-wide vector: a static [`Store`] published once through an atomic state, and
-//! the lazy fallback chain that fills it when nothing was captured at start-up.
+//! The process-wide vector: where a start-up capture found it, and a static [`Store`] filled on
+//! first use and published once through an atomic state.
+//!
+//! A capture ([`capture`], from [`crate::init_from_stack`] or the `.init_array` function) only
+//! records where argc, argv, envp and the vector are on the initial stack: a few stores, so a
+//! program that never looks anything up pays for nothing else. The first lookup parses the
+//! vector from that address (no system call), or, without a capture, runs the fallback chain.
 //!
 //! States: `UNINIT` → `BUSY` (one thread, the winner of a compare-exchange, writes the store
 //! and the static read buffer) → `READY` (stored with `Release`; from then on the store is
 //! never written again and every reader that loads `READY` with `Acquire` sees it complete).
 //! A reader that finds `BUSY` does not wait (no lock, nothing to deadlock on in a signal
-//! handler): it reads the vector itself into a local copy and answers from that. A capture
-//! that fails (a bad stack) returns to `UNINIT`, so the fallback can still run later.
+//! handler): it reads the vector itself into a local copy and answers from that.
 //!
 //! After `READY`, a getter is one `Acquire` load of the state (a plain load on x86, `ldar` on
-//! arm64) and a load of a precomputed field: no system call, no lock, no allocation.
+//! arm64) and a load of a precomputed field: no system call, no lock, no allocation. Every
+//! static here starts as zeros (`.bss`: no file-backed data page in the program).
 
 use core::cell::UnsafeCell;
 use core::ffi::{CStr, c_char};
@@ -23,10 +28,12 @@ use crate::source::stack::Layout;
 use crate::source::{BUF_WORDS, Source, prctl, procfs};
 use crate::valid;
 
-/// The vector and the values derived from it once, at initialisation.
+/// The vector and the values derived from it once, at initialisation. All zeros is the
+/// empty store.
 pub(crate) struct Store {
     pub(crate) auxv: Auxv,
-    pub(crate) source: Option<Source>,
+    /// [`Source::code`], 0 for none.
+    source: u8,
     pub(crate) page_size: Option<usize>,
     /// Validated vDSO base, 0 for none.
     pub(crate) sysinfo_ehdr: usize,
@@ -34,30 +41,41 @@ pub(crate) struct Store {
     pub(crate) execfn: Option<&'static CStr>,
     pub(crate) platform: Option<&'static CStr>,
     pub(crate) base_platform: Option<&'static CStr>,
-    pub(crate) secure: bool,
+    /// Known not to be in secure mode (false, the safe answer, when unknown).
+    not_secure: bool,
 }
 
 impl Store {
-    /// Nothing known: every getter answers `None` (and `secure` errs on the safe side).
+    /// Nothing known: every getter answers `None`.
     const EMPTY: Store = Store {
         auxv: Auxv::EMPTY,
-        source: None,
+        source: 0,
         page_size: None,
         sysinfo_ehdr: 0,
         random: None,
         execfn: None,
         platform: None,
         base_platform: None,
-        secure: true,
+        not_secure: false,
     };
+
+    /// The source of the vector, `None` if every source failed.
+    pub(crate) fn source(&self) -> Option<Source> {
+        Source::from_code(self.source)
+    }
+
+    /// Whether the process is in secure mode (`true` when unknown).
+    pub(crate) fn secure(&self) -> bool {
+        !self.not_secure
+    }
 
     /// Computes the derived values of `self.auxv`, read from `source`, which describes this
     /// process.
     fn derive(&mut self, source: Source) {
         let a = &self.auxv;
-        self.source = Some(source);
+        self.source = source.code();
         self.page_size = a.page_size();
-        self.secure = a.secure().unwrap_or(true);
+        self.not_secure = a.secure() == Some(false);
         self.sysinfo_ehdr = a
             .sysinfo_ehdr_ptr()
             .filter(|&p| vdso_ok(p, source, self.page_size))
@@ -148,7 +166,7 @@ fn with_slow<R>(f: impl FnOnce(&Store) -> R) -> R {
             // SAFETY: this thread moved STATE to BUSY, so it alone accesses GLOBAL until it
             // stores READY.
             let (store, buf) = unsafe { (&mut *GLOBAL.store.get(), &mut *GLOBAL.buf.get()) };
-            fallback(store, buf);
+            init(store, buf);
             STATE.store(READY, Ordering::Release);
             // SAFETY: READY is stored; nobody writes the store any more.
             f(unsafe { &*GLOBAL.store.get() })
@@ -159,15 +177,24 @@ fn with_slow<R>(f: impl FnOnce(&Store) -> R) -> R {
             // Another thread is initialising; do not wait for it.
             let mut store = Store::EMPTY;
             let mut buf = [0usize; BUF_WORDS];
-            fallback(&mut store, &mut buf);
+            init(&mut store, &mut buf);
             f(&store)
         }
     }
 }
 
-/// Fills `store` from the first source that works: libc's `getauxval` (feature `libc`),
-/// `/proc/self/auxv`, `prctl(PR_GET_AUXV)`; empty if none does.
-fn fallback(store: &mut Store, buf: &mut [usize]) {
+/// Fills `store`: from the vector a start-up capture found, else from the first source of the
+/// fallback chain that works: libc's `getauxval` (feature `libc`), `/proc/self/auxv`,
+/// `prctl(PR_GET_AUXV)`; empty if none does.
+fn init(store: &mut Store, buf: &mut [usize]) {
+    if let Some((source, layout)) = captured_layout() {
+        // SAFETY: a capture recorded the vector on the initial stack, which stays mapped and
+        // is not written after start-up; parsing stops at AT_NULL or after CAPACITY + 1 pairs.
+        if unsafe { store.auxv.fill_from_ptr(layout.auxv) }.is_ok() {
+            store.derive(source);
+            return;
+        }
+    }
     #[cfg(feature = "libc")]
     if crate::source::libc::fill(&mut store.auxv).is_ok() {
         store.derive(Source::Libc);
@@ -190,28 +217,22 @@ fn fallback(store: &mut Store, buf: &mut [usize]) {
     *store = Store::EMPTY;
 }
 
-/// Which capture recorded [`CAPTURED_LAYOUT`]: 0 none, [`WRITING`], or a source code.
+/// Which capture recorded the layout below: 0 none, [`WRITING`] while it is being recorded,
+/// else the [`Source::code`] of the capture.
 static CAPTURED: AtomicU8 = AtomicU8::new(0);
-const WRITING: u8 = 1;
-const BY_STACK: u8 = 2;
-const BY_INIT_ARRAY: u8 = 3;
+const WRITING: u8 = u8::MAX;
 static ARGC: AtomicUsize = AtomicUsize::new(0);
 static ARGV: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
 static ENVP: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
 static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 
-/// Records a start-up capture (the first one wins) and, unless the store is already set
-/// up, fills it from the stack, in place and without a system call.
+/// Records where a start-up capture found argc, argv, envp and the vector (the first
+/// capture wins). Nothing is parsed here: the first lookup does that, from this address.
 ///
 /// # Safety
 /// `layout` describes the process's initial stack (argv, envp and the vector readable and
 /// never changed afterwards).
 pub(crate) unsafe fn capture(layout: Layout, source: Source) {
-    let code = if source == Source::Stack {
-        BY_STACK
-    } else {
-        BY_INIT_ARRAY
-    };
     if CAPTURED
         .compare_exchange(0, WRITING, Ordering::Acquire, Ordering::Relaxed)
         .is_ok()
@@ -220,31 +241,14 @@ pub(crate) unsafe fn capture(layout: Layout, source: Source) {
         ARGV.store(layout.argv.cast_mut(), Ordering::Relaxed);
         ENVP.store(layout.envp.cast_mut(), Ordering::Relaxed);
         AUXV.store(layout.auxv.cast_mut(), Ordering::Relaxed);
-        CAPTURED.store(code, Ordering::Release);
-    }
-    if STATE
-        .compare_exchange(UNINIT, BUSY, Ordering::Acquire, Ordering::Relaxed)
-        .is_err()
-    {
-        return;
-    }
-    // SAFETY: this thread moved STATE to BUSY: it alone accesses the store.
-    let store = unsafe { &mut *GLOBAL.store.get() };
-    // SAFETY: the vector on the initial stack is readable up to its AT_NULL (caller).
-    if unsafe { store.auxv.fill_from_ptr(layout.auxv) }.is_ok() {
-        store.derive(source);
-        STATE.store(READY, Ordering::Release);
-    } else {
-        *store = Store::EMPTY;
-        STATE.store(UNINIT, Ordering::Release);
+        CAPTURED.store(source.code(), Ordering::Release);
     }
 }
 
 /// The recorded start-up capture.
 pub(crate) fn captured_layout() -> Option<(Source, Layout)> {
-    let source = match CAPTURED.load(Ordering::Acquire) {
-        BY_STACK => Source::Stack,
-        BY_INIT_ARRAY => Source::InitArray,
+    let source = match Source::from_code(CAPTURED.load(Ordering::Acquire)) {
+        Some(s @ (Source::Stack | Source::InitArray)) => s,
         _ => return None,
     };
     Some((

@@ -56,11 +56,13 @@ const DATA_THIS: u8 = if cfg!(target_endian = "little") { 1 } else { 2 };
 const ET_DYN: u16 = 3;
 
 /// Whether `v` is a plausible page size.
+#[inline]
 pub(crate) fn page_size(v: usize) -> bool {
     v.is_power_of_two() && (MIN_PAGE..=MAX_PAGE).contains(&v)
 }
 
 /// `v` as a pointer, if non-null and a multiple of `align` (a power of two).
+#[inline]
 pub(crate) fn pointer(v: usize, align: usize) -> Option<NonNull<u8>> {
     if !v.is_multiple_of(align) {
         return None;

@@ -14,7 +14,11 @@
 //! musl (1.2.x, `src/env/__libc_start_main.c`, `libc_start_init`) calls `.init_array`
 //! functions with no arguments: the registers hold garbage. The function is therefore only
 //! registered for `target_env = "gnu"`; on musl the fallback chain is used. Runtimes that
-//! imitate glibc's calling convention (origin) work too. Under Miri nothing is registered.
+//! imitate glibc's calling convention (origin) work too. Under Miri nothing is registered,
+//! nor without the `init-array` feature (on by default).
+//!
+//! The function only records where the vector is ([`crate::init_from_stack`] does the same
+//! for a no-libc entry point): the first lookup parses it, still without a system call.
 
 use core::ffi::{c_char, c_int};
 
@@ -24,14 +28,24 @@ use crate::parse::{Auxv, Error};
 use crate::store;
 
 /// The `.init_array` entry: glibc's signature for these functions.
-#[cfg(all(target_os = "linux", target_env = "gnu", not(miri)))]
+#[cfg(all(
+    feature = "init-array",
+    target_os = "linux",
+    target_env = "gnu",
+    not(miri)
+))]
 #[used]
 #[unsafe(link_section = ".init_array.00099")]
 static CAPTURE: extern "C" fn(c_int, *const *const c_char, *const *const c_char) = capture;
 
 /// Captures the vector, argv and envp, if they look like the kernel's stack.
 #[cfg_attr(
-    not(all(target_os = "linux", target_env = "gnu", not(miri))),
+    not(all(
+        feature = "init-array",
+        target_os = "linux",
+        target_env = "gnu",
+        not(miri)
+    )),
     expect(dead_code, reason = "only registered where libc passes the arguments")
 )]
 extern "C" fn capture(argc: c_int, argv: *const *const c_char, envp: *const *const c_char) {

@@ -45,6 +45,29 @@ impl Source {
         matches!(self, Source::Stack | Source::InitArray | Source::Libc)
     }
 
+    /// A non-zero number for a `u8` in a zero-initialised static.
+    pub(crate) const fn code(self) -> u8 {
+        match self {
+            Source::Stack => 1,
+            Source::InitArray => 2,
+            Source::Libc => 3,
+            Source::Procfs => 4,
+            Source::Prctl => 5,
+        }
+    }
+
+    /// The source with [`Source::code`] `code`.
+    pub(crate) const fn from_code(code: u8) -> Option<Source> {
+        Some(match code {
+            1 => Source::Stack,
+            2 => Source::InitArray,
+            3 => Source::Libc,
+            4 => Source::Procfs,
+            5 => Source::Prctl,
+            _ => return None,
+        })
+    }
+
     /// A short lowercase name (`"init-array"`).
     pub const fn name(self) -> &'static str {
         match self {

@@ -95,35 +95,26 @@ impl<'a> Image<'a> {
     /// # Errors
     /// [`ParseError`] says which part of the image is missing or malformed.
     pub fn parse(data: &'a [u8]) -> Result<Self, ParseError> {
-        let eh = elf::ehdr(data)?;
-        if eh.e_type != ET_DYN {
-            return Err(ParseError::NotSharedObject);
+        Self::from_headers(data, &Headers::read(data)?)
+    }
+
+    /// The rest of [`Image::parse`], after the file and program headers: `h` must come from
+    /// `Headers::read` over these bytes or over a prefix of the same mapping.
+    pub(crate) fn from_headers(data: &'a [u8], h: &Headers) -> Result<Self, ParseError> {
+        if h.ph_end > data.len() {
+            return Err(ParseError::Truncated);
         }
         let b = Bytes {
             data,
-            class: eh.class,
-            endian: eh.endian,
+            class: h.class,
+            endian: h.endian,
         };
-        let ph = program_headers(&b, eh.phoff, eh.phentsize, eh.phnum)?;
-
-        // Load bias and the dynamic table.
-        let mut bias = None;
-        let mut dynamic = None;
-        for i in 0..usize::from(eh.phnum) {
-            let p = elf::phdr(&b, ph, i).ok_or(ParseError::Truncated)?;
-            if p.p_type == PT_LOAD && bias.is_none() {
-                bias = Some(p.vaddr.wrapping_sub(p.offset));
-            } else if p.p_type == PT_DYNAMIC && dynamic.is_none() {
-                dynamic = Some((p.offset, p.filesz));
-            }
-        }
-        let bias = bias.ok_or(ParseError::NoLoadSegment)?;
-        let (dyn_off, dyn_size) = dynamic.ok_or(ParseError::NoDynamic)?;
-        let dyn_off = usize::try_from(dyn_off).map_err(|_| ParseError::NoDynamic)?;
+        let bias = h.bias;
+        let dyn_off = usize::try_from(h.dyn_off).map_err(|_| ParseError::NoDynamic)?;
         if dyn_off >= b.len() {
             return Err(ParseError::NoDynamic);
         }
-        let max_entries = usize::try_from(dyn_size)
+        let max_entries = usize::try_from(h.dyn_size)
             .unwrap_or(usize::MAX)
             .checked_div(elf::dyn_size(b.class))
             .unwrap_or(0);
@@ -168,7 +159,7 @@ impl<'a> Image<'a> {
         let sysv = t
             .hash
             .and_then(off)
-            .and_then(|o| SysvHash::new(&b, o, eh.machine));
+            .and_then(|o| SysvHash::new(&b, o, h.machine));
         let gnu = t.gnu_hash.and_then(off).and_then(|o| GnuHash::new(&b, o));
         let nsyms = match (sysv, gnu) {
             (Some(h), _) => h.nchain,
@@ -186,7 +177,7 @@ impl<'a> Image<'a> {
 
         Ok(Image {
             b,
-            machine: eh.machine,
+            machine: h.machine,
             bias,
             strings,
             symtab,
@@ -203,14 +194,11 @@ impl<'a> Image<'a> {
     /// # Errors
     /// As [`Image::parse`], and [`ParseError::ForeignMachine`].
     pub fn parse_native(data: &'a [u8]) -> Result<Self, ParseError> {
-        let img = Self::parse(data)?;
-        if img.class() != Class::NATIVE
-            || img.endian() != Endian::NATIVE
-            || img.machine() != elf::NATIVE_MACHINE
-        {
+        let h = Headers::read(data)?;
+        if !h.is_native() {
             return Err(ParseError::ForeignMachine);
         }
-        Ok(img)
+        Self::from_headers(data, &h)
     }
 
     /// The ELF class.
@@ -271,16 +259,24 @@ impl<'a> Image<'a> {
         let name = name.as_bytes();
         let version = version.map(str::as_bytes);
         let matches = |i: usize| {
-            let s = self.symbol(i)?;
-            let usable = matches!(
-                s.kind,
-                SymbolKind::Function | SymbolKind::NoType | SymbolKind::Object
-            );
-            let version_ok = match (version, self.versions) {
-                (Some(want), Some(_)) => s.version == Some(want),
-                _ => true,
+            // The name first: it rules out every other candidate of the hash chain cheaply.
+            let raw = self.raw_symbol(i)?;
+            let n = self.string_if(raw.name, name)?;
+            if !matches!(raw.kind(), STT_FUNC | STT_NOTYPE | STT_OBJECT) || raw.shndx == SHN_ABS {
+                return None;
+            }
+            let offset = offset_in(raw.value, self.bias, self.b.len())?;
+            let version = match (self.versions, version) {
+                (Some(v), Some(want)) => {
+                    let ndx = v.index(&self.b, i)?;
+                    Some(self.string_if(v.name_offset(&self.b, ndx)?, want)?)
+                }
+                (Some(v), None) => v
+                    .index(&self.b, i)
+                    .and_then(|ndx| self.string(v.name_offset(&self.b, ndx)?)),
+                (None, _) => None,
             };
-            (usable && s.offset.is_some() && s.name == name && version_ok).then_some(s)
+            Some(self.make(i, raw, n, version, Some(offset)))
         };
         let by_gnu = self.gnu.and_then(|g| g.find(&self.b, name, matches));
         by_gnu.or_else(|| {
@@ -298,16 +294,24 @@ impl<'a> Image<'a> {
         }
     }
 
-    /// Symbol `i` if it is a defined global or weak symbol with a readable name.
-    fn symbol(&self, i: usize) -> Option<Symbol<'a>> {
+    /// The table entry of symbol `i` if it is a defined global or weak symbol.
+    fn raw_symbol(&self, i: usize) -> Option<elf::Sym> {
         if i == 0 || i >= self.nsyms {
             return None;
         }
         let s = elf::sym(&self.b, at(self.symtab, i, self.syment)?)?;
-        if !(s.bind() == STB_GLOBAL || s.bind() == STB_WEAK) || s.shndx == SHN_UNDEF {
-            return None;
-        }
-        let name = self.string(s.name)?;
+        let global = s.bind() == STB_GLOBAL || s.bind() == STB_WEAK;
+        (global && s.shndx != SHN_UNDEF).then_some(s)
+    }
+
+    /// Symbol `i` if it is a defined global or weak symbol with a readable name.
+    fn symbol(&self, i: usize) -> Option<Symbol<'a>> {
+        let s = self.raw_symbol(i)?;
+        self.describe(i, s, self.string(s.name)?)
+    }
+
+    /// The [`Symbol`] for entry `s` (index `i`, name `name`).
+    fn describe(&self, i: usize, s: elf::Sym, name: &'a [u8]) -> Option<Symbol<'a>> {
         let version = self.versions.and_then(|v| {
             let ndx = v.index(&self.b, i)?;
             self.string(v.name_offset(&self.b, ndx)?)
@@ -317,7 +321,18 @@ impl<'a> Image<'a> {
         } else {
             offset_in(s.value, self.bias, self.b.len())
         };
-        Some(Symbol {
+        Some(self.make(i, s, name, version, offset))
+    }
+
+    fn make(
+        &self,
+        i: usize,
+        s: elf::Sym,
+        name: &'a [u8],
+        version: Option<&'a [u8]>,
+        offset: Option<usize>,
+    ) -> Symbol<'a> {
+        Symbol {
             index: i,
             name,
             version,
@@ -331,7 +346,15 @@ impl<'a> Image<'a> {
             },
             weak: s.bind() == STB_WEAK,
             offset,
-        })
+        }
+    }
+
+    /// The string at `off` if it is `want` (compared in place, without a search for the NUL).
+    fn string_if(&self, off: u32, want: &[u8]) -> Option<&'a [u8]> {
+        let start = usize::try_from(off).ok()?;
+        let end = start.checked_add(want.len())?;
+        let s = self.strings.get(start..end)?;
+        (s == want && self.strings.get(end) == Some(&0)).then_some(s)
     }
 
     fn string(&self, off: u32) -> Option<&'a [u8]> {
@@ -377,22 +400,81 @@ struct DynTags {
     verdef: Option<u64>,
 }
 
-/// Checks the program header table and returns its offset.
-fn program_headers(
-    b: &Bytes<'_>,
-    phoff: u64,
-    phentsize: u16,
-    phnum: u16,
-) -> Result<usize, ParseError> {
-    if usize::from(phentsize) != elf::phdr_size(b.class) {
-        return Err(ParseError::BadProgramHeader);
+/// What the file header and the program headers say: enough to size the mapping and to find
+/// the dynamic table.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Headers {
+    pub(crate) class: Class,
+    pub(crate) endian: Endian,
+    pub(crate) machine: u16,
+    /// End of the program header table.
+    pub(crate) ph_end: usize,
+    /// `p_vaddr - p_offset` of the first `PT_LOAD`.
+    pub(crate) bias: u64,
+    /// The furthest `p_offset + p_filesz` of a `PT_LOAD`.
+    pub(crate) load_end: u64,
+    /// `p_offset` and `p_filesz` of the first `PT_DYNAMIC`.
+    pub(crate) dyn_off: u64,
+    pub(crate) dyn_size: u64,
+}
+
+impl Headers {
+    /// Reads and checks the file header and the program header table, which must lie in `data`.
+    pub(crate) fn read(data: &[u8]) -> Result<Headers, ParseError> {
+        let eh = elf::ehdr(data)?;
+        if eh.e_type != ET_DYN {
+            return Err(ParseError::NotSharedObject);
+        }
+        let b = Bytes {
+            data,
+            class: eh.class,
+            endian: eh.endian,
+        };
+        if usize::from(eh.phentsize) != elf::phdr_size(b.class) {
+            return Err(ParseError::BadProgramHeader);
+        }
+        let phoff = usize::try_from(eh.phoff).map_err(|_| ParseError::Truncated)?;
+        let ph_end = at(phoff, usize::from(eh.phnum), usize::from(eh.phentsize))
+            .ok_or(ParseError::Truncated)?;
+        if ph_end > b.len() {
+            return Err(ParseError::Truncated);
+        }
+        let mut bias = None;
+        let mut load_end = 0u64;
+        let mut dynamic = None;
+        for i in 0..usize::from(eh.phnum) {
+            let p = elf::phdr(&b, phoff, i).ok_or(ParseError::Truncated)?;
+            if p.p_type == PT_LOAD {
+                bias.get_or_insert(p.vaddr.wrapping_sub(p.offset));
+                let end = p
+                    .offset
+                    .checked_add(p.filesz)
+                    .ok_or(ParseError::Truncated)?;
+                load_end = load_end.max(end);
+            } else if p.p_type == PT_DYNAMIC && dynamic.is_none() {
+                dynamic = Some((p.offset, p.filesz));
+            }
+        }
+        let bias = bias.ok_or(ParseError::NoLoadSegment)?;
+        let (dyn_off, dyn_size) = dynamic.ok_or(ParseError::NoDynamic)?;
+        Ok(Headers {
+            class: eh.class,
+            endian: eh.endian,
+            machine: eh.machine,
+            ph_end,
+            bias,
+            load_end,
+            dyn_off,
+            dyn_size,
+        })
     }
-    let phoff = usize::try_from(phoff).map_err(|_| ParseError::Truncated)?;
-    let end = at(phoff, usize::from(phnum), usize::from(phentsize)).ok_or(ParseError::Truncated)?;
-    if end > b.len() {
-        return Err(ParseError::Truncated);
+
+    /// Whether the image is for this process's class, byte order and machine.
+    pub(crate) fn is_native(&self) -> bool {
+        self.class == Class::NATIVE
+            && self.endian == Endian::NATIVE
+            && self.machine == elf::NATIVE_MACHINE
     }
-    Ok(phoff)
 }
 
 /// The offset in an image of `len` bytes of the address `v`, given the load bias.
@@ -403,35 +485,14 @@ fn offset_in(v: u64, bias: u64, len: usize) -> Option<usize> {
 
 /// The number of bytes the kernel's mapping of the image at least holds, computed from the ELF
 /// header and program headers in `head` (the first bytes of the mapping): the furthest end of a
-/// `PT_LOAD` segment's file contents. Used by the live path to size the slice it then parses.
+/// `PT_LOAD` segment's file contents.
 ///
 /// # Errors
-/// As [`Image::parse`] for the header, plus [`ParseError::ForeignMachine`].
+/// As [`Image::parse`] for the headers, plus [`ParseError::ForeignMachine`].
 pub fn mapped_len(head: &[u8]) -> Result<usize, ParseError> {
-    let eh = elf::ehdr(head)?;
-    if eh.class != Class::NATIVE || eh.endian != Endian::NATIVE || eh.machine != elf::NATIVE_MACHINE
-    {
+    let h = Headers::read(head)?;
+    if !h.is_native() {
         return Err(ParseError::ForeignMachine);
     }
-    let b = Bytes {
-        data: head,
-        class: eh.class,
-        endian: eh.endian,
-    };
-    let ph = program_headers(&b, eh.phoff, eh.phentsize, eh.phnum)?;
-    let mut end = 0usize;
-    for i in 0..usize::from(eh.phnum) {
-        let p = elf::phdr(&b, ph, i).ok_or(ParseError::Truncated)?;
-        if p.p_type == PT_LOAD {
-            let e = p
-                .offset
-                .checked_add(p.filesz)
-                .ok_or(ParseError::Truncated)?;
-            end = end.max(usize::try_from(e).map_err(|_| ParseError::Truncated)?);
-        }
-    }
-    if end == 0 {
-        return Err(ParseError::NoLoadSegment);
-    }
-    Ok(end)
+    usize::try_from(h.load_end).map_err(|_| ParseError::Truncated)
 }

@@ -39,7 +39,6 @@
 #[cfg(test)]
 extern crate std;
 
-mod auxv;
 pub mod clock;
 mod elf;
 mod hash;

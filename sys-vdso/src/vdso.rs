@@ -21,10 +21,35 @@
 //! of stack in them (Go runs them on a larger system stack for this reason): a runtime with very
 //! small stacks (green threads, signal stacks) should leave at least 4 KiB free.
 
+use core::cell::UnsafeCell;
+use core::mem::MaybeUninit;
 use core::ptr::NonNull;
+use core::sync::atomic::{AtomicU8, Ordering};
 
 use crate::elf::ParseError;
-use crate::image::{Image, Symbol, Symbols, mapped_len};
+use crate::image::{Headers, Image, Symbol, Symbols};
+
+const EMPTY: u8 = 0;
+const WRITING: u8 = 1;
+const READY: u8 = 2;
+const ABSENT: u8 = 3;
+
+/// The parsed vDSO of this process, once found: written once by the first caller of
+/// [`Vdso::get`], then read by everyone (a lock-free once: callers that find it being written
+/// parse for themselves).
+struct Cache {
+    state: AtomicU8,
+    value: UnsafeCell<MaybeUninit<Vdso>>,
+}
+
+// SAFETY: `value` is written once, before `state` becomes READY (Release), and only read after
+// an Acquire load of READY.
+unsafe impl Sync for Cache {}
+
+static CACHE: Cache = Cache {
+    state: AtomicU8::new(EMPTY),
+    value: UnsafeCell::new(MaybeUninit::uninit()),
+};
 
 /// The most bytes the live path will treat as the vDSO image (a vDSO is a few pages; anything
 /// larger means the headers are not what the kernel writes).
@@ -49,12 +74,44 @@ unsafe impl Sync for Vdso {}
 impl Vdso {
     /// Finds and parses this process's vDSO. `None` when there is none (qemu-user before 8.1,
     /// mips under qemu, a kernel booted with `vdso=0`, valgrind) or when it does not parse as an
-    /// image for this machine. Not cached: each call parses the headers again (well under a
-    /// microsecond).
+    /// image for this machine. The first call parses the headers (well under a microsecond); the
+    /// result is kept, and later calls copy it.
     pub fn get() -> Option<Vdso> {
+        match CACHE.state.load(Ordering::Acquire) {
+            READY => {
+                // SAFETY: READY is stored (Release) after the value, which is never written
+                // again; the Acquire load above makes the write visible.
+                return Some(unsafe { (*CACHE.value.get()).assume_init() });
+            }
+            ABSENT => return None,
+            _ => {}
+        }
+        let v = Self::find();
+        // One writer: whoever moves EMPTY to WRITING. Others (and a signal handler that
+        // interrupts the writer) use the value they computed themselves.
+        if CACHE
+            .state
+            .compare_exchange(EMPTY, WRITING, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+        {
+            let state = match v {
+                Some(v) => {
+                    // SAFETY: only the thread that won the exchange writes, exactly once, and
+                    // nobody reads before READY.
+                    unsafe { (*CACHE.value.get()).write(v) };
+                    READY
+                }
+                None => ABSENT,
+            };
+            CACHE.state.store(state, Ordering::Release);
+        }
+        v
+    }
+
+    fn find() -> Option<Vdso> {
         let base = vdso_base()?;
-        // SAFETY: trust model (module documentation), point 2 via `from_base`'s contract, point 1
-        // by `vdso_base` returning the kernel's AT_SYSINFO_EHDR.
+        // SAFETY: trust model (module documentation): `vdso_base` returns the kernel's
+        // AT_SYSINFO_EHDR, a mapping of at least a page as long as its program headers say.
         unsafe { Self::from_base(base) }.ok()
     }
 
@@ -70,13 +127,17 @@ impl Vdso {
     pub unsafe fn from_base(base: NonNull<u8>) -> Result<Vdso, ParseError> {
         // SAFETY: the caller guarantees 4096 readable, immutable bytes at `base`.
         let head: &'static [u8] = unsafe { core::slice::from_raw_parts(base.as_ptr(), HEAD_LEN) };
-        let len = mapped_len(head)?;
+        let h = Headers::read(head)?;
+        if !h.is_native() {
+            return Err(ParseError::ForeignMachine);
+        }
+        let len = usize::try_from(h.load_end).map_err(|_| ParseError::Truncated)?;
         if len > MAX_LEN {
             return Err(ParseError::Truncated);
         }
         // SAFETY: `len` bytes are mapped (the caller's guarantee, point 2 of the trust model).
         let bytes: &'static [u8] = unsafe { core::slice::from_raw_parts(base.as_ptr(), len) };
-        let image = Image::parse_native(bytes)?;
+        let image = Image::from_headers(bytes, &h)?;
         Ok(Vdso { base, image })
     }
 
@@ -110,8 +171,10 @@ impl Vdso {
     }
 }
 
-/// The address of the vDSO's ELF header from the auxiliary vector (`AT_SYSINFO_EHDR`), or
+/// The address of the vDSO's ELF header from the auxiliary vector (`AT_SYSINFO_EHDR`, through
+/// sys-auxv, which has checked it for null, alignment and an ELF header for this machine), or
 /// `None` when the process has no vDSO.
+#[inline]
 pub fn vdso_base() -> Option<NonNull<u8>> {
-    crate::auxv::sysinfo_ehdr()
+    sys_auxv::sysinfo_ehdr()
 }

@@ -4,36 +4,14 @@
 //!
 //! Oracle for "is there a vDSO": the host libc's `getauxval(AT_SYSINFO_EHDR)`. qemu-user 10
 //! gives i386, x86_64, arm, aarch64, riscv64, ppc64le, s390x and loongarch64 guests a vDSO of its
-//! own (`linux-user/<arch>/vdso.S`), which exports less than the kernel's: [`QEMU_LACKS`] lists
-//! what it lacks, and the test reports each such symbol.
+//! own (`linux-user/<arch>/vdso.S`), which exports less than the kernel's:
+//! `sys_vdso::symbols::native::QEMU_LACKS` lists what it lacks, and the test reports each such
+//! symbol.
 
 mod common;
 
-use sys_vdso::symbols::native::{EXPORTS, NAMES};
+use sys_vdso::symbols::native::{EXPORTS, NAMES, QEMU_LACKS};
 use sys_vdso::{Function, Image, Vdso, entry_point};
-
-/// Symbols of the kernel's list that qemu 10's vDSO for this architecture does not export
-/// (measured with qemu 10.0.2 from bookworm-backports: `cargo test --test vdso -- --nocapture`
-/// prints the table).
-const QEMU_LACKS: &[&str] = if cfg!(target_arch = "aarch64") {
-    &["__kernel_getrandom"]
-} else if cfg!(target_arch = "arm") {
-    &["__vdso_clock_getres_time64"]
-} else if cfg!(target_arch = "riscv64") {
-    &["__vdso_riscv_hwprobe", "__vdso_getrandom"]
-} else if cfg!(target_arch = "powerpc64") {
-    &[
-        "__kernel_get_syscall_map",
-        "__kernel_get_tbfreq",
-        "__kernel_getrandom",
-    ]
-} else if cfg!(target_arch = "s390x") {
-    &["__kernel_restart_syscall", "__kernel_getrandom"]
-} else if cfg!(target_arch = "loongarch64") {
-    &["__vdso_getrandom"]
-} else {
-    &[]
-};
 
 fn libc_vdso_base() -> usize {
     // SAFETY: getauxval has no preconditions.

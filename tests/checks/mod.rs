@@ -15,6 +15,7 @@ use libsys::{Errno, nr};
 
 mod auxv;
 mod declared;
+mod vdso;
 
 /// A check: `Ok` or a message saying what differed.
 pub type Check = fn() -> Result<(), &'static str>;
@@ -74,6 +75,11 @@ pub static ALL: &[(&str, Check)] = &[
     (
         "auxv_typed_getters_are_consistent",
         auxv::auxv_typed_getters_are_consistent,
+    ),
+    ("vdso_exports_are_found", vdso::vdso_exports_are_found),
+    (
+        "vdso_functions_agree_with_the_syscalls",
+        vdso::vdso_functions_agree_with_the_syscalls,
     ),
 ];
 

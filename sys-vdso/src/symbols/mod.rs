@@ -84,28 +84,28 @@ pub struct Names {
     pub getrandom: Option<&'static str>,
 }
 
-/// This target's table.
+/// This target's tables.
 pub mod native {
     #[cfg(target_arch = "aarch64")]
-    pub use super::aarch64::{EXPORTS, NAMES};
+    pub use super::aarch64::{EXPORTS, NAMES, QEMU_LACKS};
     #[cfg(target_arch = "arm")]
-    pub use super::arm::{EXPORTS, NAMES};
+    pub use super::arm::{EXPORTS, NAMES, QEMU_LACKS};
     #[cfg(target_arch = "loongarch64")]
-    pub use super::loongarch64::{EXPORTS, NAMES};
+    pub use super::loongarch64::{EXPORTS, NAMES, QEMU_LACKS};
     #[cfg(target_arch = "mips")]
-    pub use super::mips::{EXPORTS, NAMES};
+    pub use super::mips::{EXPORTS, NAMES, QEMU_LACKS};
     #[cfg(target_arch = "mips64")]
-    pub use super::mips64::{EXPORTS, NAMES};
+    pub use super::mips64::{EXPORTS, NAMES, QEMU_LACKS};
     #[cfg(target_arch = "powerpc64")]
-    pub use super::powerpc64::{EXPORTS, NAMES};
+    pub use super::powerpc64::{EXPORTS, NAMES, QEMU_LACKS};
     #[cfg(target_arch = "riscv64")]
-    pub use super::riscv64::{EXPORTS, NAMES};
+    pub use super::riscv64::{EXPORTS, NAMES, QEMU_LACKS};
     #[cfg(target_arch = "s390x")]
-    pub use super::s390x::{EXPORTS, NAMES};
+    pub use super::s390x::{EXPORTS, NAMES, QEMU_LACKS};
     #[cfg(target_arch = "x86")]
-    pub use super::x86::{EXPORTS, NAMES};
+    pub use super::x86::{EXPORTS, NAMES, QEMU_LACKS};
     #[cfg(target_arch = "x86_64")]
-    pub use super::x86_64::{EXPORTS, NAMES};
+    pub use super::x86_64::{EXPORTS, NAMES, QEMU_LACKS};
 }
 
 #[cfg(test)]

@@ -28,3 +28,7 @@ pub const EXPORTS: &[Export] = &[
     e("__vdso_riscv_hwprobe", V, (6, 5)),
     c("__vdso_getrandom", V, (6, 16), "CONFIG_VDSO_GETRANDOM"),
 ];
+
+/// What qemu-user 10's own vDSO (`linux-user/<arch>/vdso.S`) lacks of [`EXPORTS`], measured with
+/// qemu 10.0.2.
+pub const QEMU_LACKS: &[&str] = &["__vdso_riscv_hwprobe", "__vdso_getrandom"];

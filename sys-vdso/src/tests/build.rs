@@ -120,6 +120,8 @@ pub struct Layout {
     pub symtab: usize,
     pub dynamic: usize,
     pub text: usize,
+    /// End of the last table (the dynamic section); zero padding follows up to `text`.
+    pub tables_end: usize,
     /// Symbol names in table order (index 1..).
     pub order: Vec<&'static str>,
 }
@@ -321,6 +323,7 @@ pub fn build(spec: &Spec) -> (Vec<u8>, Layout) {
         w.word(dynamic + 2 * ws * i + ws, *v);
     }
     let dyn_len = 2 * ws * tags.len();
+    let tables_end = dynamic + dyn_len;
 
     // text
     let text = text_base.max(w.buf.len());
@@ -386,6 +389,7 @@ pub fn build(spec: &Spec) -> (Vec<u8>, Layout) {
             symtab,
             dynamic,
             text,
+            tables_end,
             order,
         },
     )

@@ -296,16 +296,20 @@ fn a_cyclic_hash_chain_ends() {
 
 #[test]
 fn truncated_images_are_rejected_or_parsed_without_panic() {
+    // Under Miri: a sample of the shapes, every cut inside the tables, a few in the padding.
     let specs = all_specs();
-    let step = if cfg!(miri) { 7 } else { 1 };
     let specs: Vec<&Spec> = if cfg!(miri) {
-        specs.iter().step_by(11).collect()
+        specs.iter().step_by(19).collect()
     } else {
         specs.iter().collect()
     };
     for spec in specs {
-        let (img, _) = build(spec);
-        for n in (0..img.len()).step_by(step) {
+        let (img, layout) = build(spec);
+        let step = if cfg!(miri) { 5 } else { 1 };
+        let cuts = (0..layout.tables_end)
+            .step_by(step)
+            .chain((layout.tables_end..=img.len()).step_by(97));
+        for n in cuts {
             let cut = &img[..n];
             if let Ok(im) = Image::parse(cut) {
                 assert!(im.bytes().len() == n);
@@ -330,15 +334,19 @@ fn corrupted_images_are_rejected_or_parsed_without_panic() {
     ];
     let specs = all_specs();
     let specs: Vec<&Spec> = if cfg!(miri) {
-        specs.iter().step_by(13).collect()
+        specs.iter().step_by(29).collect()
     } else {
         specs.iter().step_by(3).collect()
     };
-    let step = if cfg!(miri) { 5 } else { 1 };
+    let (step, values) = if cfg!(miri) {
+        (11, &values[3..7])
+    } else {
+        (1, values)
+    };
     for spec in specs {
         let (img, layout) = build(spec);
-        // Corrupt everything up to the text (the text's bytes are never interpreted).
-        for pos in (0..layout.text).step_by(step) {
+        // Corrupt every table byte (the padding and the text are never interpreted).
+        for pos in (0..layout.tables_end).step_by(step) {
             for v in values {
                 let mut bad = img.clone();
                 let end = (pos + v.len()).min(bad.len());
@@ -350,4 +358,48 @@ fn corrupted_images_are_rejected_or_parsed_without_panic() {
             }
         }
     }
+}
+
+/// Writes the crafted images as seeds for the `vdso_parse` fuzz target when
+/// `SYS_VDSO_WRITE_SEEDS=<dir>` is set: `cargo test -p sys-vdso --lib write_fuzz_seeds --
+/// --ignored` with `SYS_VDSO_WRITE_SEEDS=fuzz/corpus/vdso_parse`.
+#[test]
+#[ignore = "writes files; run by hand to refresh the fuzz corpus"]
+fn write_fuzz_seeds() {
+    let Some(dir) = std::env::var_os("SYS_VDSO_WRITE_SEEDS") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let write = |name: &str, spec: &Spec| {
+        let (img, _) = build(spec);
+        std::fs::write(dir.join(name), img).unwrap();
+    };
+    let mut x86_64 = Spec::new(Class::Elf64, Endian::Little);
+    write("elf64-le-both-versioned.bin", &x86_64);
+    x86_64.sysv = false;
+    write("elf64-le-gnu-only.bin", &x86_64);
+    x86_64.sysv = true;
+    x86_64.gnu = false;
+    x86_64.versions.clear();
+    write("elf64-le-sysv-only-unversioned.bin", &x86_64);
+    let mut i386 = Spec::new(Class::Elf32, Endian::Little);
+    i386.machine = crate::elf::EM_386;
+    i386.versions = vec!["LINUX_2.6", "LINUX_2.5"];
+    i386.symbols[1].versym = 3;
+    i386.symbols[2].versym = 0x8002;
+    write("elf32-le-i386-two-versions.bin", &i386);
+    let mut s390x = Spec::new(Class::Elf64, Endian::Big);
+    s390x.machine = EM_S390;
+    s390x.gnu = false;
+    write("elf64-be-s390x-hash64.bin", &s390x);
+    let mut ppc = Spec::new(Class::Elf64, Endian::Little);
+    ppc.machine = EM_PPC64;
+    ppc.vaddr = 0x10_0000;
+    for s in &mut ppc.symbols {
+        s.kind = 0;
+    }
+    write("elf64-le-ppc64-notype-biased.bin", &ppc);
+    let mut be32 = Spec::new(Class::Elf32, Endian::Big);
+    be32.gnu = false;
+    write("elf32-be-sysv.bin", &be32);
 }

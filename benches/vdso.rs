@@ -1,0 +1,496 @@
+//! What the vDSO-backed functions of sys-vdso cost next to their peers, side by side in one run
+//! (criterion): `clock_gettime` (MONOTONIC, REALTIME, MONOTONIC_COARSE), `gettimeofday`,
+//! `getcpu` and `getrandom` (16 B and 4 KiB) through sys-vdso, glibc, rustix, std and the raw
+//! system call (`sys_vdso::syscall`). Then the one-time cost in a fresh process: this binary
+//! runs itself again once per sample, and each child times a single first call of one variant.
+//!
+//! Run: `cargo bench --bench vdso`. x86_64 only (criterion and the peers are x86_64
+//! dev-dependencies). Prints a table of medians and ratios to sys-vdso at the end. Facts:
+//! clock_gettime(2), getcpu(2), getrandom(2); glibc 2.36 calls the vDSO for the clocks and
+//! `sched_getcpu` and the system call for `getrandom` (vgetrandom arrived in glibc 2.41);
+//! rustix 1.1.6 calls the vDSO for `clock_gettime` and `sched_getcpu` and the system call for
+//! `getrandom`. Each variant hands one small integer to `black_box` (a whole `timespec` there
+//! stalls the CPU: /work/shared/reference/performance-baseline.md).
+
+#[cfg(target_arch = "x86_64")]
+mod bench {
+    use criterion::{BenchmarkGroup, Criterion, measurement::WallTime};
+    use libsys::sys_vdso::{self, ClockId, Timespec};
+    use std::hint::black_box;
+    use std::path::PathBuf;
+    use std::process::Command;
+    use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+    const GROUP: &str = "vdso";
+    /// Environment variable that makes this binary a child measuring one first call.
+    const CHILD: &str = "SYS_VDSO_BENCH_FIRST_CALL";
+
+    /// Steady-state variants: (name, what, ratio base).
+    const VARIANTS: &[(&str, &str, &str)] = &[
+        (
+            "monotonic/sys_vdso",
+            "MONOTONIC: sys-vdso `clock_gettime`",
+            "monotonic/sys_vdso",
+        ),
+        (
+            "monotonic/glibc",
+            "MONOTONIC: glibc `clock_gettime`",
+            "monotonic/sys_vdso",
+        ),
+        (
+            "monotonic/rustix",
+            "MONOTONIC: rustix `time::clock_gettime`",
+            "monotonic/sys_vdso",
+        ),
+        (
+            "monotonic/std",
+            "MONOTONIC: `std::time::Instant::now`",
+            "monotonic/sys_vdso",
+        ),
+        (
+            "monotonic/syscall",
+            "MONOTONIC: raw system call",
+            "monotonic/sys_vdso",
+        ),
+        (
+            "realtime/sys_vdso",
+            "REALTIME: sys-vdso `clock_gettime`",
+            "realtime/sys_vdso",
+        ),
+        (
+            "realtime/glibc",
+            "REALTIME: glibc `clock_gettime`",
+            "realtime/sys_vdso",
+        ),
+        (
+            "realtime/rustix",
+            "REALTIME: rustix `time::clock_gettime`",
+            "realtime/sys_vdso",
+        ),
+        (
+            "realtime/std",
+            "REALTIME: `std::time::SystemTime::now`",
+            "realtime/sys_vdso",
+        ),
+        (
+            "realtime/syscall",
+            "REALTIME: raw system call",
+            "realtime/sys_vdso",
+        ),
+        (
+            "coarse/sys_vdso",
+            "MONOTONIC_COARSE: sys-vdso",
+            "coarse/sys_vdso",
+        ),
+        ("coarse/glibc", "MONOTONIC_COARSE: glibc", "coarse/sys_vdso"),
+        (
+            "coarse/rustix",
+            "MONOTONIC_COARSE: rustix",
+            "coarse/sys_vdso",
+        ),
+        (
+            "coarse/syscall",
+            "MONOTONIC_COARSE: raw system call",
+            "coarse/sys_vdso",
+        ),
+        (
+            "gettimeofday/sys_vdso",
+            "gettimeofday: sys-vdso",
+            "gettimeofday/sys_vdso",
+        ),
+        (
+            "gettimeofday/glibc",
+            "gettimeofday: glibc",
+            "gettimeofday/sys_vdso",
+        ),
+        (
+            "gettimeofday/syscall",
+            "gettimeofday: raw system call",
+            "gettimeofday/sys_vdso",
+        ),
+        (
+            "getcpu/sys_vdso",
+            "getcpu: sys-vdso `getcpu`",
+            "getcpu/sys_vdso",
+        ),
+        (
+            "getcpu/glibc",
+            "getcpu: glibc `sched_getcpu`",
+            "getcpu/sys_vdso",
+        ),
+        (
+            "getcpu/rustix",
+            "getcpu: rustix `thread::sched_getcpu`",
+            "getcpu/sys_vdso",
+        ),
+        (
+            "getcpu/syscall",
+            "getcpu: raw system call",
+            "getcpu/sys_vdso",
+        ),
+        (
+            "getrandom16/sys_vdso",
+            "getrandom 16 B: sys-vdso (vgetrandom)",
+            "getrandom16/sys_vdso",
+        ),
+        (
+            "getrandom16/glibc",
+            "getrandom 16 B: glibc `getrandom`",
+            "getrandom16/sys_vdso",
+        ),
+        (
+            "getrandom16/rustix",
+            "getrandom 16 B: rustix `rand::getrandom`",
+            "getrandom16/sys_vdso",
+        ),
+        (
+            "getrandom16/syscall",
+            "getrandom 16 B: raw system call",
+            "getrandom16/sys_vdso",
+        ),
+        (
+            "getrandom4k/sys_vdso",
+            "getrandom 4 KiB: sys-vdso (vgetrandom)",
+            "getrandom4k/sys_vdso",
+        ),
+        (
+            "getrandom4k/glibc",
+            "getrandom 4 KiB: glibc `getrandom`",
+            "getrandom4k/sys_vdso",
+        ),
+        (
+            "getrandom4k/rustix",
+            "getrandom 4 KiB: rustix `rand::getrandom`",
+            "getrandom4k/sys_vdso",
+        ),
+        (
+            "getrandom4k/syscall",
+            "getrandom 4 KiB: raw system call",
+            "getrandom4k/sys_vdso",
+        ),
+    ];
+
+    /// First-call variants, each timed in a fresh process: (name, what).
+    const FIRST: &[(&str, &str)] = &[
+        (
+            "sys_vdso_clock_gettime",
+            "sys-vdso `clock_gettime(MONOTONIC)` (auxv lookup, parse, resolve, call)",
+        ),
+        (
+            "sys_vdso_parse",
+            "sys-vdso `Vdso::get()` alone (headers, dynamic table, hash tables)",
+        ),
+        ("sys_vdso_getcpu", "sys-vdso `getcpu`"),
+        (
+            "sys_vdso_getrandom",
+            "sys-vdso `getrandom` 16 B (resolve, parameter query, state mmap, call)",
+        ),
+        (
+            "rustix_clock_gettime",
+            "rustix `time::clock_gettime(Monotonic)` (its auxv init and vDSO parse)",
+        ),
+        (
+            "glibc_clock_gettime",
+            "glibc `clock_gettime(CLOCK_MONOTONIC)` (vDSO parsed by ld.so before main)",
+        ),
+        ("std_instant", "`Instant::now` (glibc)"),
+    ];
+
+    fn mix(ts: Timespec) -> u64 {
+        (ts.sec ^ ts.nsec) as u64
+    }
+
+    fn libc_clock(id: libc::clockid_t) -> u64 {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `ts` is valid for writes.
+        unsafe { libc::clock_gettime(id, &mut ts) };
+        (ts.tv_sec ^ ts.tv_nsec) as u64
+    }
+
+    fn rustix_clock(id: rustix::time::ClockId) -> u64 {
+        let ts = rustix::time::clock_gettime(id);
+        (ts.tv_sec ^ ts.tv_nsec) as u64
+    }
+
+    fn ours_clock(id: ClockId) -> u64 {
+        sys_vdso::clock_gettime(id).map_or(0, mix)
+    }
+
+    fn syscall_clock(id: ClockId) -> u64 {
+        sys_vdso::syscall::clock_gettime(id).map_or(0, mix)
+    }
+
+    fn libc_gettimeofday() -> u64 {
+        let mut tv = libc::timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        };
+        // SAFETY: `tv` is valid for writes; a null time zone is allowed.
+        unsafe { libc::gettimeofday(&mut tv, std::ptr::null_mut()) };
+        (tv.tv_sec ^ tv.tv_usec) as u64
+    }
+
+    fn libc_getrandom(buf: &mut [u8]) -> u64 {
+        // SAFETY: `buf` is valid for writes of its length.
+        unsafe { libc::getrandom(buf.as_mut_ptr().cast(), buf.len(), 0) as u64 }
+    }
+
+    /// In a child: times the first call of `name` and prints the nanoseconds.
+    fn child(name: &str) {
+        // Warm the clock used for timing (std's Instant, through glibc's vDSO pointer).
+        for _ in 0..3 {
+            black_box(Instant::now());
+        }
+        let mut buf = [0u8; 16];
+        let f = minor_faults();
+        let t = Instant::now();
+        let v = match name {
+            "sys_vdso_clock_gettime" => ours_clock(ClockId::MONOTONIC),
+            "sys_vdso_parse" => {
+                sys_vdso::Vdso::get().map_or(0, |v| v.image().symbol_count() as u64)
+            }
+            "sys_vdso_getcpu" => sys_vdso::getcpu().map_or(0, |c| u64::from(c.0) + 1),
+            "sys_vdso_getrandom" => sys_vdso::getrandom(&mut buf, 0).map_or(0, |n| n as u64),
+            "rustix_clock_gettime" => rustix_clock(rustix::time::ClockId::Monotonic),
+            "glibc_clock_gettime" => libc_clock(libc::CLOCK_MONOTONIC),
+            "std_instant" => Instant::now().elapsed().as_nanos() as u64 + 1,
+            _ => panic!("unknown first-call variant {name}"),
+        };
+        let ns = t.elapsed().as_nanos();
+        let faults = minor_faults() - f;
+        black_box(v);
+        println!("{ns} {faults}");
+    }
+
+    /// Minor page faults of this process so far (getrusage(2)).
+    fn minor_faults() -> i64 {
+        // SAFETY: an all-zero rusage is a valid value to be overwritten.
+        let mut r: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `r` is valid for writes.
+        unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut r) };
+        r.ru_minflt
+    }
+
+    /// Runs `samples` children per first-call variant, interleaved, and prints the medians.
+    fn first_calls(samples: usize) {
+        let exe = std::env::current_exe().expect("current_exe");
+        let mut times: Vec<Vec<u128>> = vec![Vec::new(); FIRST.len()];
+        let mut faults: Vec<Vec<i64>> = vec![Vec::new(); FIRST.len()];
+        for _ in 0..samples {
+            for (i, &(name, _)) in FIRST.iter().enumerate() {
+                let out = Command::new(&exe).env(CHILD, name).output().expect("spawn");
+                let s = String::from_utf8_lossy(&out.stdout);
+                let mut w = s.split_whitespace().map(str::parse::<i64>);
+                match (w.next(), w.next()) {
+                    (Some(Ok(ns)), Some(Ok(f))) if out.status.success() => {
+                        times[i].push(ns as u128);
+                        faults[i].push(f);
+                    }
+                    _ => panic!(
+                        "child {name} failed: {s} {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    ),
+                }
+            }
+        }
+        println!("\nfirst call in a fresh process, ns ({samples} processes each):");
+        println!("| variant | median | p10–p90 | page faults (median) |");
+        println!("|---|---:|---|---:|");
+        for (((_, what), t), f) in FIRST.iter().zip(&mut times).zip(&mut faults) {
+            t.sort_unstable();
+            f.sort_unstable();
+            let q = |p: usize| t[(t.len() - 1) * p / 100];
+            println!(
+                "| {what} | {} | {}–{} | {} |",
+                q(50),
+                q(10),
+                q(90),
+                f[f.len() / 2]
+            );
+        }
+    }
+
+    /// Where criterion keeps its results (the order of its own lookup).
+    fn criterion_home() -> PathBuf {
+        if let Some(h) = std::env::var_os("CRITERION_HOME") {
+            return h.into();
+        }
+        if let Some(t) = std::env::var_os("CARGO_TARGET_DIR") {
+            return PathBuf::from(t).join("criterion");
+        }
+        let exe = std::env::current_exe().expect("current_exe");
+        exe.ancestors()
+            .nth(3)
+            .expect("target directory")
+            .join("criterion")
+    }
+
+    /// The median point estimate (ns) from criterion's `estimates.json`.
+    fn median(json: &str) -> Option<f64> {
+        let m = &json[json.find("\"median\"")?..];
+        let key = "\"point_estimate\":";
+        let s = &m[m.find(key)? + key.len()..];
+        s[..s.find([',', '}'])?].trim().parse().ok()
+    }
+
+    /// The table of this run's medians and the ratio to sys-vdso in each row group.
+    fn summary(started: SystemTime) {
+        let home = criterion_home();
+        let read = |name: &str| -> Option<f64> {
+            let path = home.join(GROUP).join(name).join("new/estimates.json");
+            let fresh = std::fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t >= started);
+            if !fresh {
+                return None;
+            }
+            median(&std::fs::read_to_string(path).ok()?)
+        };
+        println!("\nvDSO functions, median ns/call, ratio to sys-vdso:");
+        println!("| variant | ns/call | × sys-vdso |");
+        println!("|---|---:|---:|");
+        for &(name, what, base) in VARIANTS {
+            let Some(med) = read(name) else { continue };
+            let ratio = read(base).map_or("-".into(), |b| format!("{:.2}", med / b));
+            println!("| {what} | {med:.2} | {ratio} |");
+        }
+    }
+
+    fn one(g: &mut BenchmarkGroup<'_, WallTime>, name: &str, mut f: impl FnMut() -> u64) {
+        assert!(
+            VARIANTS.iter().any(|v| v.0 == name),
+            "{name} not in VARIANTS"
+        );
+        g.bench_function(name, |b| b.iter(|| black_box(f())));
+    }
+
+    fn steady(g: &mut BenchmarkGroup<'_, WallTime>) {
+        // The clock ids go through black_box so that no call is specialised on a constant
+        // the others cannot see.
+        one(g, "monotonic/sys_vdso", || {
+            ours_clock(black_box(ClockId::MONOTONIC))
+        });
+        one(g, "monotonic/glibc", || {
+            libc_clock(black_box(libc::CLOCK_MONOTONIC))
+        });
+        one(g, "monotonic/rustix", || {
+            rustix_clock(black_box(rustix::time::ClockId::Monotonic))
+        });
+        let origin = Instant::now();
+        one(g, "monotonic/std", || {
+            Instant::now().duration_since(origin).as_nanos() as u64
+        });
+        one(g, "monotonic/syscall", || {
+            syscall_clock(black_box(ClockId::MONOTONIC))
+        });
+
+        one(g, "realtime/sys_vdso", || {
+            ours_clock(black_box(ClockId::REALTIME))
+        });
+        one(g, "realtime/glibc", || {
+            libc_clock(black_box(libc::CLOCK_REALTIME))
+        });
+        one(g, "realtime/rustix", || {
+            rustix_clock(black_box(rustix::time::ClockId::Realtime))
+        });
+        one(g, "realtime/std", || {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos() as u64)
+        });
+        one(g, "realtime/syscall", || {
+            syscall_clock(black_box(ClockId::REALTIME))
+        });
+
+        one(g, "coarse/sys_vdso", || {
+            ours_clock(black_box(ClockId::MONOTONIC_COARSE))
+        });
+        one(g, "coarse/glibc", || {
+            libc_clock(black_box(libc::CLOCK_MONOTONIC_COARSE))
+        });
+        one(g, "coarse/rustix", || {
+            rustix_clock(black_box(rustix::time::ClockId::MonotonicCoarse))
+        });
+        one(g, "coarse/syscall", || {
+            syscall_clock(black_box(ClockId::MONOTONIC_COARSE))
+        });
+
+        one(g, "gettimeofday/sys_vdso", || {
+            sys_vdso::gettimeofday().map_or(0, |t| (t.sec ^ t.usec) as u64)
+        });
+        one(g, "gettimeofday/glibc", libc_gettimeofday);
+        one(g, "gettimeofday/syscall", || {
+            sys_vdso::syscall::gettimeofday().map_or(0, |t| (t.sec ^ t.usec) as u64)
+        });
+
+        one(g, "getcpu/sys_vdso", || {
+            sys_vdso::getcpu().map_or(0, |c| u64::from(c.0))
+        });
+        // SAFETY: sched_getcpu has no preconditions.
+        one(g, "getcpu/glibc", || unsafe { libc::sched_getcpu() as u64 });
+        one(g, "getcpu/rustix", || rustix::thread::sched_getcpu() as u64);
+        one(g, "getcpu/syscall", || {
+            sys_vdso::syscall::getcpu().map_or(0, |c| u64::from(c.0))
+        });
+
+        let mut b16 = [0u8; 16];
+        let mut b4k = vec![0u8; 4096];
+        for (label, buf) in [("getrandom16", &mut b16[..]), ("getrandom4k", &mut b4k[..])] {
+            one(g, &format!("{label}/sys_vdso"), || {
+                sys_vdso::getrandom(buf, 0).map_or(0, |n| n as u64 ^ u64::from(buf[0]))
+            });
+            one(g, &format!("{label}/glibc"), || {
+                libc_getrandom(buf) ^ u64::from(buf[0])
+            });
+            one(g, &format!("{label}/rustix"), || {
+                rustix::rand::getrandom(&mut *buf, rustix::rand::GetRandomFlags::empty())
+                    .map_or(0, |n| n as u64 ^ u64::from(buf[0]))
+            });
+            one(g, &format!("{label}/syscall"), || {
+                sys_vdso::syscall::getrandom(buf, 0).map_or(0, |n| n as u64 ^ u64::from(buf[0]))
+            });
+        }
+    }
+
+    pub fn main() {
+        if let Ok(name) = std::env::var(CHILD) {
+            child(&name);
+            return;
+        }
+        assert!(
+            sys_vdso::entry_point(sys_vdso::Function::ClockGettime).is_some(),
+            "this process has no vDSO clock_gettime: the figures would compare system calls"
+        );
+        println!(
+            "vgetrandom through the vDSO: {:?} (state size)",
+            sys_vdso::random::vdso_state_size()
+        );
+        let started = SystemTime::now() - Duration::from_secs(1);
+        let mut c = Criterion::default()
+            .warm_up_time(Duration::from_millis(300))
+            .measurement_time(Duration::from_millis(1500))
+            .configure_from_args();
+        {
+            let mut g = c.benchmark_group(GROUP);
+            steady(&mut g);
+            g.finish();
+        }
+        c.final_summary();
+        summary(started);
+        let samples = std::env::var("SYS_VDSO_BENCH_PROCESSES")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(200);
+        first_calls(samples);
+    }
+}
+
+fn main() {
+    #[cfg(target_arch = "x86_64")]
+    bench::main();
+    #[cfg(not(target_arch = "x86_64"))]
+    eprintln!("vdso bench: x86_64 only (criterion and the peers are x86_64 dev-dependencies)");
+}

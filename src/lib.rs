@@ -41,6 +41,9 @@
 //! - `mem`: `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp` and `strlen`, which a program
 //!   without libc needs on a stable toolchain.
 //! - `build`: `sys_rt::build`, the link arguments for such a binary, for its build script.
+//! - `init-array` (default): sys-auxv's `.init_array` function, which records the auxiliary
+//!   vector that glibc's start-up code passes to it. A program without libc (`start`) turns it
+//!   off (`default-features = false`): nothing would call it.
 #![no_std]
 
 pub use sys_auxv;

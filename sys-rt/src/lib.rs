@@ -36,8 +36,8 @@
 //!
 //! # Features
 //! - `start`: the entry point itself, the unwinding symbols the prebuilt `core` references
-//!   (`rust_eh_personality`; arm `__aeabi_unwind_cpp_pr0/1/2`) and `getauxval` (which the
-//!   prebuilt `compiler_builtins` references on aarch64), answered from sys-auxv. For `#![no_main]` binaries
+//!   (`rust_eh_personality`; arm `__aeabi_unwind_cpp_pr0/1/2`) and, on aarch64, `getauxval`
+//!   (which the prebuilt `compiler_builtins` references there), answered from sys-auxv. For `#![no_main]` binaries
 //!   only: in a program with a C runtime it would add a second entry and a fake personality.
 //! - `mem`: `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp`, `strlen`. Needed on stable (the
 //!   prebuilt `compiler_builtins` for Linux has none); leave it off when `-Zbuild-std` builds
@@ -61,7 +61,9 @@
 extern crate std;
 
 mod args;
-#[cfg(feature = "start")]
+// Only where the prebuilt `compiler_builtins` needs it: an exported `getauxval` keeps sys-auxv's
+// lookup code, and with it the recorded stack pointers, alive through LTO in every program.
+#[cfg(all(feature = "start", target_arch = "aarch64"))]
 mod auxval;
 #[cfg(any(feature = "build", doc))]
 pub mod build;

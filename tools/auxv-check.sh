@@ -11,7 +11,7 @@
 # prints must appear verbatim in ours (AT_??? lines, which glibc 2.36 prints for keys it has no
 # name for, are skipped). The musl runs compare the values that do not depend on the address
 # layout with glibc's LD_SHOW_AUXV of /bin/true under the same conditions.
-# Needs: valgrind (apt-get installed if missing), unshare + mount (util-linux), gcc.
+# Needs: valgrind, musl-tools (apt-get installed if missing), unshare + mount (util-linux).
 # valgrind and /proc hidden together is not a case: valgrind itself needs /proc ("FATAL: can't
 # open /proc/self/maps"), so that combination is only checked to fail that way.
 set -CeEuo pipefail
@@ -33,7 +33,9 @@ fail() {
 pass() { printf 'ok   %s\n' "$*"; }
 
 # ---- set-up ---------------------------------------------------------------------------------
-ensure_packages valgrind util-linux gcc || {
+# musl-tools: x86_64-linux-musl-gcc, for the C in the root package's dev-dependencies
+# (criterion -> alloca) when the example is built for musl.
+ensure_packages valgrind util-linux gcc musl-tools || {
     echo "$0: $CROSS_ERROR" >&2
     exit 1
 }
@@ -44,10 +46,7 @@ ensure_target "$musl" || {
 }
 say "building examples/auxv (glibc and musl)"
 cargo build -q --example auxv
-# The root package's dev-dependencies (criterion -> alloca) compile C for the target; a
-# musl-targeting gcc does not exist in Debian, and the host gcc builds that x86_64 object fine.
-CC_x86_64_unknown_linux_musl=${CC_x86_64_unknown_linux_musl:-gcc} \
-    cargo build -q --example auxv --target "$musl"
+cargo build -q --example auxv --target "$musl"
 glibc_bin=$CARGO_TARGET_DIR/debug/examples/auxv
 musl_bin=$CARGO_TARGET_DIR/$musl/debug/examples/auxv
 

@@ -29,6 +29,7 @@ pub const EXPORTS: &[Export] = &[
     c("__vdso_getrandom", V, (6, 16), "CONFIG_VDSO_GETRANDOM"),
 ];
 
-/// What qemu-user 10's own vDSO (`linux-user/<arch>/vdso.S`) lacks of [`EXPORTS`], measured with
-/// qemu 10.0.2.
+/// What qemu-user 10's own vDSO (`linux-user/<arch>/vdso.S`) lacks of [`EXPORTS`]: measured with
+/// qemu 10.0.2 (the guest's symbol listing, and `readelf --dyn-syms` of the image embedded in
+/// the qemu binary).
 pub const QEMU_LACKS: &[&str] = &["__vdso_riscv_hwprobe", "__vdso_getrandom"];

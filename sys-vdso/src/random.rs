@@ -48,10 +48,10 @@ pub const MAX_CHUNKS: usize = 64;
 const PER_CHUNK: usize = 64;
 
 pub(crate) static GETRANDOM: Slot = Slot::new();
-/// `size_of_opaque_state`, or 0 before the parameters are known.
-static STATE_SIZE: AtomicUsize = AtomicUsize::new(0);
-/// log2 of the slot size of a state.
-static STRIDE_SHIFT: AtomicU32 = AtomicU32::new(0);
+/// `size_of_opaque_state << 8 | log2(slot size)` in one word, so that one load gives a
+/// consistent pair; 0 before the parameters are known. Stored with `Release` after
+/// [`MMAP_PROT`] and [`MMAP_FLAGS`], which a mapper reads after an `Acquire` load of it.
+static STATE: AtomicUsize = AtomicUsize::new(0);
 static MMAP_PROT: AtomicU32 = AtomicU32::new(0);
 static MMAP_FLAGS: AtomicU32 = AtomicU32::new(0);
 static POOL: Pool<MAX_CHUNKS> = Pool::new();
@@ -116,12 +116,13 @@ fn getrandom_slow(f: usize, buf: &mut [u8], flags: u32) -> Result<usize, Errno> 
 /// One call through the vDSO with a state from the pool; `None` if no state could be had.
 #[inline(always)]
 fn vdso_getrandom(f: usize, buf: &mut [u8], flags: u32) -> Option<Result<usize, Errno>> {
-    let size = STATE_SIZE.load(Ordering::Relaxed);
+    let state = STATE.load(Ordering::Relaxed);
+    let size = state >> 8;
     if size == 0 {
         return None;
     }
     let geometry = Geometry {
-        shift: STRIDE_SHIFT.load(Ordering::Relaxed),
+        shift: (state & 0xff) as u32,
     };
     let state = POOL.take(geometry, &KernelMapper)?;
     // SAFETY: `f` is the vDSO's getrandom (the slot is only filled after the parameter query
@@ -172,8 +173,10 @@ fn query_params(f: usize) -> bool {
     let stride = size.max(64).next_power_of_two();
     MMAP_PROT.store(p.mmap_prot, Ordering::Relaxed);
     MMAP_FLAGS.store(p.mmap_flags, Ordering::Relaxed);
-    STRIDE_SHIFT.store(stride.trailing_zeros(), Ordering::Relaxed);
-    STATE_SIZE.store(size, Ordering::Relaxed);
+    STATE.store(
+        size << 8 | stride.trailing_zeros() as usize,
+        Ordering::Release,
+    );
     true
 }
 
@@ -183,7 +186,7 @@ pub fn vdso_state_size() -> Option<usize> {
     if f == UNINIT {
         f = GETRANDOM.resolve(NAMES.getrandom, NAMES.version, query_params);
     }
-    (f > ABSENT).then(|| STATE_SIZE.load(Ordering::Relaxed))
+    (f > ABSENT).then(|| STATE.load(Ordering::Relaxed) >> 8)
 }
 
 const PAGE: usize = 4096;
@@ -222,6 +225,9 @@ const MMAP: usize = nr::mmap2;
 
 impl Mapper for KernelMapper {
     fn map(&self, len: usize) -> Option<NonNull<u8>> {
+        if STATE.load(Ordering::Acquire) == 0 {
+            return None;
+        }
         let prot = MMAP_PROT.load(Ordering::Relaxed);
         let flags = MMAP_FLAGS.load(Ordering::Relaxed);
         // SAFETY: a new anonymous mapping at an address the kernel picks touches no existing
@@ -271,13 +277,26 @@ impl<const N: usize> Pool<N> {
         loop {
             for (c, used) in self.used.iter().enumerate().take(n) {
                 if let Some(bit) = claim(used) {
-                    let base = self.chunks.get(c)?.load(Ordering::Acquire);
-                    // `bit < 64`: the slot lies inside the chunk's mapping of `64 << shift` bytes.
-                    let ptr = base.wrapping_add((bit as usize) << g.shift);
-                    return Some(State {
-                        ptr: NonNull::new(ptr)?,
+                    let state = State {
+                        ptr: NonNull::dangling(),
                         chunk: c,
                         bit,
+                    };
+                    // Non-null for every chunk below `count` (installed before the count was
+                    // raised, both with release/acquire); checked all the same.
+                    let Some(base) = self
+                        .chunks
+                        .get(c)
+                        .and_then(|p| NonNull::new(p.load(Ordering::Acquire)))
+                    else {
+                        self.give(state);
+                        return None;
+                    };
+                    // `bit < 64`: the slot lies inside the chunk's mapping of `64 << shift` bytes.
+                    let ptr = base.as_ptr().wrapping_add((bit as usize) << g.shift);
+                    return Some(State {
+                        ptr: NonNull::new(ptr)?,
+                        ..state
                     });
                 }
             }

@@ -182,6 +182,14 @@ mod bench {
         ),
         ("sys_vdso_getcpu", "sys-vdso `getcpu`"),
         (
+            "sys_vdso_getcpu_second",
+            "sys-vdso `getcpu` after a `clock_gettime` (image already parsed: lookup only)",
+        ),
+        (
+            "sys_auxv_sysinfo_ehdr",
+            "sys-auxv `sysinfo_ehdr()` alone (the base address every first call starts from)",
+        ),
+        (
             "sys_vdso_getrandom",
             "sys-vdso `getrandom` 16 B (resolve, parameter query, state mmap, call)",
         ),
@@ -245,6 +253,9 @@ mod bench {
             black_box(Instant::now());
         }
         let mut buf = [0u8; 16];
+        if name == "sys_vdso_getcpu_second" {
+            black_box(ours_clock(ClockId::MONOTONIC));
+        }
         let f = minor_faults();
         let t = Instant::now();
         let v = match name {
@@ -252,7 +263,12 @@ mod bench {
             "sys_vdso_parse" => {
                 sys_vdso::Vdso::get().map_or(0, |v| v.image().symbol_count() as u64)
             }
-            "sys_vdso_getcpu" => sys_vdso::getcpu().map_or(0, |c| u64::from(c.0) + 1),
+            "sys_vdso_getcpu" | "sys_vdso_getcpu_second" => {
+                sys_vdso::getcpu().map_or(0, |c| u64::from(c.0) + 1)
+            }
+            "sys_auxv_sysinfo_ehdr" => {
+                libsys::sys_auxv::sysinfo_ehdr().map_or(0, |p| p.as_ptr() as u64)
+            }
             "sys_vdso_getrandom" => sys_vdso::getrandom(&mut buf, 0).map_or(0, |n| n as u64),
             "rustix_clock_gettime" => rustix_clock(rustix::time::ClockId::Monotonic),
             "glibc_clock_gettime" => libc_clock(libc::CLOCK_MONOTONIC),

@@ -47,7 +47,7 @@ pub mod random;
 mod slot;
 pub mod symbols;
 pub mod syscall;
-mod vdso;
+pub mod vdso;
 mod version;
 
 #[cfg(test)]

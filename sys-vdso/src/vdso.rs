@@ -119,8 +119,8 @@ impl Vdso {
     ///
     /// # Safety
     /// `base` must be the start of a readable mapping of at least 4096 bytes that is as long as
-    /// its own program headers say (the [trust model](self)), and that stays mapped and unchanged
-    /// for the rest of the process.
+    /// its own program headers say (the [trust model](crate::vdso)), and that stays mapped and
+    /// unchanged for the rest of the process.
     ///
     /// # Errors
     /// [`ParseError`] when the mapping does not hold an image for this machine.

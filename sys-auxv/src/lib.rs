@@ -244,10 +244,10 @@ pub fn sysinfo_ehdr() -> Option<NonNull<u8>> {
 /// parsed yet); the first lookup parses the vector from there, again without a system call.
 /// [`args`] and [`envp`] return what was recorded.
 ///
-/// For a no-libc entry point; call it first, before anything asks for the vector (if a lookup
-/// came first, the fallback chain has filled the store, which stays as it is; argc, argv and
-/// envp are recorded all the same). A null `sp` is ignored; a vector longer than
-/// [`CAPACITY`] entries makes the first lookup use the fallback chain.
+/// For a no-libc entry point; call it first, before anything asks for the vector and before
+/// other threads exist (if a lookup came first, the fallback chain has filled the store, which
+/// stays as it is; argc, argv and envp are recorded all the same). A null `sp` is ignored; a
+/// vector longer than [`CAPACITY`] entries makes the first lookup use the fallback chain.
 ///
 /// # Safety
 /// `sp` is the stack pointer at process entry, pointing at `argc`, followed by `argv` and

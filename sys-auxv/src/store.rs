@@ -217,32 +217,31 @@ fn init(store: &mut Store, buf: &mut [usize]) {
     *store = Store::EMPTY;
 }
 
-/// Which capture recorded the layout below: 0 none, [`WRITING`] while it is being recorded,
-/// else the [`Source::code`] of the capture.
+/// Which capture recorded the layout below: 0 none, else the [`Source::code`] of the
+/// capture, stored last (`Release`).
 static CAPTURED: AtomicU8 = AtomicU8::new(0);
-const WRITING: u8 = u8::MAX;
 static ARGC: AtomicUsize = AtomicUsize::new(0);
 static ARGV: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
 static ENVP: AtomicPtr<*const c_char> = AtomicPtr::new(core::ptr::null_mut());
 static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 
-/// Records where a start-up capture found argc, argv, envp and the vector (the first
-/// capture wins). Nothing is parsed here: the first lookup does that, from this address.
+/// Records where a start-up capture found argc, argv, envp and the vector. Nothing is
+/// parsed here: the first lookup does that, from this address.
+///
+/// Plain stores, no read-modify-write: a capture runs at start-up, before other threads
+/// exist, and if both the `.init_array` function and a no-libc entry point capture, they
+/// describe the same stack, so the later one changes nothing. (Without a read, a program that
+/// never looks anything up lets the optimiser drop the stores altogether.)
 ///
 /// # Safety
 /// `layout` describes the process's initial stack (argv, envp and the vector readable and
 /// never changed afterwards).
 pub(crate) unsafe fn capture(layout: Layout, source: Source) {
-    if CAPTURED
-        .compare_exchange(0, WRITING, Ordering::Acquire, Ordering::Relaxed)
-        .is_ok()
-    {
-        ARGC.store(layout.argc, Ordering::Relaxed);
-        ARGV.store(layout.argv.cast_mut(), Ordering::Relaxed);
-        ENVP.store(layout.envp.cast_mut(), Ordering::Relaxed);
-        AUXV.store(layout.auxv.cast_mut(), Ordering::Relaxed);
-        CAPTURED.store(source.code(), Ordering::Release);
-    }
+    ARGC.store(layout.argc, Ordering::Relaxed);
+    ARGV.store(layout.argv.cast_mut(), Ordering::Relaxed);
+    ENVP.store(layout.envp.cast_mut(), Ordering::Relaxed);
+    AUXV.store(layout.auxv.cast_mut(), Ordering::Relaxed);
+    CAPTURED.store(source.code(), Ordering::Release);
 }
 
 /// The recorded start-up capture.

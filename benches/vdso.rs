@@ -241,6 +241,11 @@ mod bench {
         (tv.tv_sec ^ tv.tv_usec) as u64
     }
 
+    fn libc_getcpu() -> u64 {
+        // SAFETY: sched_getcpu has no preconditions.
+        unsafe { libc::sched_getcpu() as u64 }
+    }
+
     fn libc_getrandom(buf: &mut [u8]) -> u64 {
         // SAFETY: `buf` is valid for writes of its length.
         unsafe { libc::getrandom(buf.as_mut_ptr().cast(), buf.len(), 0) as u64 }
@@ -356,7 +361,11 @@ mod bench {
     fn summary(started: SystemTime) {
         let home = criterion_home();
         let read = |name: &str| -> Option<f64> {
-            let path = home.join(GROUP).join(name).join("new/estimates.json");
+            // criterion turns the '/' of a function id into '_' in its directory names.
+            let path = home
+                .join(GROUP)
+                .join(name.replace('/', "_"))
+                .join("new/estimates.json");
             let fresh = std::fs::metadata(&path)
                 .and_then(|m| m.modified())
                 .is_ok_and(|t| t >= started);
@@ -471,6 +480,192 @@ mod bench {
         }
     }
 
+    /// Runs a variant `n` times, folding its results (so that none is optimised away).
+    #[inline(always)]
+    fn looped(n: usize, mut f: impl FnMut() -> u64) -> u64 {
+        let mut acc = 0u64;
+        for _ in 0..n {
+            acc ^= black_box(f());
+        }
+        acc
+    }
+
+    /// Every steady-state variant as a function that runs it `n` times (each monomorphised, so
+    /// that the call is inlined into its loop as in the criterion run).
+    /// A variant's name and its loop.
+    type Loop = (&'static str, fn(usize) -> u64);
+
+    fn loops() -> Vec<Loop> {
+        use rustix::time::ClockId as R;
+        let v: Vec<Loop> = vec![
+            ("monotonic/sys_vdso", |n| {
+                looped(n, || ours_clock(black_box(ClockId::MONOTONIC)))
+            }),
+            ("monotonic/glibc", |n| {
+                looped(n, || libc_clock(black_box(libc::CLOCK_MONOTONIC)))
+            }),
+            ("monotonic/rustix", |n| {
+                looped(n, || rustix_clock(black_box(R::Monotonic)))
+            }),
+            ("monotonic/std", |n| {
+                let origin = Instant::now();
+                looped(n, || {
+                    Instant::now().duration_since(origin).as_nanos() as u64
+                })
+            }),
+            ("monotonic/syscall", |n| {
+                looped(n, || syscall_clock(black_box(ClockId::MONOTONIC)))
+            }),
+            ("realtime/sys_vdso", |n| {
+                looped(n, || ours_clock(black_box(ClockId::REALTIME)))
+            }),
+            ("realtime/glibc", |n| {
+                looped(n, || libc_clock(black_box(libc::CLOCK_REALTIME)))
+            }),
+            ("realtime/rustix", |n| {
+                looped(n, || rustix_clock(black_box(R::Realtime)))
+            }),
+            ("realtime/std", |n| {
+                looped(n, || {
+                    SystemTime::now()
+                        .duration_since(UNIX_EPOCH)
+                        .map_or(0, |d| d.subsec_nanos() as u64)
+                })
+            }),
+            ("realtime/syscall", |n| {
+                looped(n, || syscall_clock(black_box(ClockId::REALTIME)))
+            }),
+            ("coarse/sys_vdso", |n| {
+                looped(n, || ours_clock(black_box(ClockId::MONOTONIC_COARSE)))
+            }),
+            ("coarse/glibc", |n| {
+                looped(n, || libc_clock(black_box(libc::CLOCK_MONOTONIC_COARSE)))
+            }),
+            ("coarse/rustix", |n| {
+                looped(n, || rustix_clock(black_box(R::MonotonicCoarse)))
+            }),
+            ("coarse/syscall", |n| {
+                looped(n, || syscall_clock(black_box(ClockId::MONOTONIC_COARSE)))
+            }),
+            ("gettimeofday/sys_vdso", |n| {
+                looped(n, || {
+                    sys_vdso::gettimeofday().map_or(0, |t| (t.sec ^ t.usec) as u64)
+                })
+            }),
+            ("gettimeofday/glibc", |n| looped(n, libc_gettimeofday)),
+            ("gettimeofday/syscall", |n| {
+                looped(n, || {
+                    sys_vdso::syscall::gettimeofday().map_or(0, |t| (t.sec ^ t.usec) as u64)
+                })
+            }),
+            ("getcpu/sys_vdso", |n| {
+                looped(n, || sys_vdso::getcpu().map_or(0, |c| u64::from(c.0)))
+            }),
+            ("getcpu/glibc", |n| looped(n, libc_getcpu)),
+            ("getcpu/rustix", |n| {
+                looped(n, || rustix::thread::sched_getcpu() as u64)
+            }),
+            ("getcpu/syscall", |n| {
+                looped(n, || {
+                    sys_vdso::syscall::getcpu().map_or(0, |c| u64::from(c.0))
+                })
+            }),
+            ("getrandom16/sys_vdso", |n| {
+                random_loop::<16>(n, ours_random)
+            }),
+            ("getrandom16/glibc", |n| {
+                random_loop::<16>(n, libc_getrandom)
+            }),
+            ("getrandom16/rustix", |n| {
+                random_loop::<16>(n, rustix_random)
+            }),
+            ("getrandom16/syscall", |n| {
+                random_loop::<16>(n, syscall_random)
+            }),
+            ("getrandom4k/sys_vdso", |n| {
+                random_loop::<4096>(n, ours_random)
+            }),
+            ("getrandom4k/glibc", |n| {
+                random_loop::<4096>(n, libc_getrandom)
+            }),
+            ("getrandom4k/rustix", |n| {
+                random_loop::<4096>(n, rustix_random)
+            }),
+            ("getrandom4k/syscall", |n| {
+                random_loop::<4096>(n, syscall_random)
+            }),
+        ];
+        for (name, _) in &v {
+            assert!(
+                VARIANTS.iter().any(|x| x.0 == *name),
+                "{name} not in VARIANTS"
+            );
+        }
+        v
+    }
+
+    fn random_loop<const N: usize>(n: usize, f: fn(&mut [u8]) -> u64) -> u64 {
+        let mut buf = [0u8; N];
+        looped(n, || f(&mut buf) ^ u64::from(buf[0]))
+    }
+
+    fn ours_random(buf: &mut [u8]) -> u64 {
+        sys_vdso::getrandom(buf, 0).map_or(0, |n| n as u64)
+    }
+
+    fn rustix_random(buf: &mut [u8]) -> u64 {
+        rustix::rand::getrandom(buf, rustix::rand::GetRandomFlags::empty()).map_or(0, |n| n as u64)
+    }
+
+    fn syscall_random(buf: &mut [u8]) -> u64 {
+        sys_vdso::syscall::getrandom(buf, 0).map_or(0, |n| n as u64)
+    }
+
+    /// `rounds` rounds; in each, every variant (in an order rotated per round) runs for about
+    /// 200 µs. Prints each variant's median ns/call and the median, over rounds, of its ratio to
+    /// sys-vdso in the same round: machine noise hits both sides of a ratio alike.
+    fn interleaved(rounds: usize) {
+        let loops = loops();
+        // Calls per round: ~200 µs of each variant, from a short calibration.
+        let counts: Vec<usize> = loops
+            .iter()
+            .map(|(_, f)| {
+                f(100);
+                let t = Instant::now();
+                f(100);
+                let per = t.elapsed().as_nanos().max(1) as f64 / 100.0;
+                ((200_000.0 / per) as usize).clamp(20, 50_000)
+            })
+            .collect();
+        let mut ns: Vec<Vec<f64>> = vec![Vec::new(); loops.len()];
+        for r in 0..rounds {
+            let mut this = vec![0f64; loops.len()];
+            for k in 0..loops.len() {
+                let i = (k + r) % loops.len();
+                let t = Instant::now();
+                black_box((loops[i].1)(counts[i]));
+                this[i] = t.elapsed().as_nanos() as f64 / counts[i] as f64;
+            }
+            for (i, v) in this.into_iter().enumerate() {
+                ns[i].push(v);
+            }
+        }
+        let med = |v: &[f64]| {
+            let mut v = v.to_vec();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        println!("\ninterleaved: {rounds} rounds, median ns/call and median same-round ratio:");
+        println!("| variant | ns/call | × sys-vdso (same-round) |");
+        println!("|---|---:|---:|");
+        for (i, (name, _)) in loops.iter().enumerate() {
+            let (_, what, base) = VARIANTS.iter().find(|v| v.0 == *name).copied().unwrap();
+            let b = loops.iter().position(|l| l.0 == base).unwrap();
+            let ratios: Vec<f64> = ns[i].iter().zip(&ns[b]).map(|(x, y)| x / y).collect();
+            println!("| {what} | {:.2} | {:.3} |", med(&ns[i]), med(&ratios));
+        }
+    }
+
     pub fn main() {
         if let Ok(name) = std::env::var(CHILD) {
             child(&name);
@@ -496,6 +691,13 @@ mod bench {
         }
         c.final_summary();
         summary(started);
+        let rounds = std::env::var("SYS_VDSO_BENCH_ROUNDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(200);
+        if rounds > 0 {
+            interleaved(rounds);
+        }
         let samples = std::env::var("SYS_VDSO_BENCH_PROCESSES")
             .ok()
             .and_then(|s| s.parse().ok())

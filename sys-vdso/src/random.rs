@@ -17,7 +17,8 @@
 //! # State allocation
 //! This crate is `no_std` and has no thread-locals, so a state is taken from a pool for the
 //! duration of one call and given back after it. The pool holds up to [`MAX_CHUNKS`] mappings of
-//! 64 states each; a 64-bit atomic bitmap per mapping says which states are taken. Taking claims
+//! one state per bit of a machine word each (64 on 64-bit targets); an atomic bitmap per mapping
+//! says which states are taken. Taking claims
 //! a clear bit with a compare-exchange (`Acquire`), giving back clears it (`Release`), so a
 //! state's bytes written by one user are visible to the next and no two users ever hold the same
 //! state. Both are lock-free and async-signal-safe: a signal handler that calls `getrandom`
@@ -29,7 +30,7 @@
 
 use core::ffi::c_void;
 use core::ptr::{NonNull, null_mut};
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 
 use sys_core::{Errno, nr, syscall};
 
@@ -43,9 +44,11 @@ pub const GRND_RANDOM: u32 = 2;
 /// `GRND_INSECURE`: never block, even before the pool is initialised (Linux 5.6+).
 pub const GRND_INSECURE: u32 = 4;
 
-/// The most state mappings the pool makes (64 states each).
+/// The most state mappings the pool makes ([`PER_CHUNK`] states each).
 pub const MAX_CHUNKS: usize = 64;
-const PER_CHUNK: usize = 64;
+/// States per mapping: one per bit of the mapping's bitmap word (64 on 64-bit targets; 32-bit
+/// ones have no vgetrandom, but the pool works there too).
+pub const PER_CHUNK: usize = usize::BITS as usize;
 
 pub(crate) static GETRANDOM: Slot = Slot::new();
 /// `size_of_opaque_state << 8 | log2(slot size)` in one word, so that one load gives a
@@ -200,7 +203,7 @@ pub(crate) struct Geometry {
 
 impl Geometry {
     fn chunk_len(self) -> usize {
-        // 64 slots of at most 4096 bytes: at most 256 KiB, whole pages.
+        // At most 64 slots of at most 4096 bytes: at most 256 KiB, whole pages.
         (PER_CHUNK << self.shift).max(PAGE)
     }
 }
@@ -250,10 +253,10 @@ pub(crate) struct State {
     bit: u32,
 }
 
-/// The state pool: `N` lazily made mappings of 64 states, with one bitmap each.
+/// The state pool: `N` lazily made mappings of [`PER_CHUNK`] states, with one bitmap each.
 pub(crate) struct Pool<const N: usize> {
     chunks: [AtomicPtr<u8>; N],
-    used: [AtomicU64; N],
+    used: [AtomicUsize; N],
     /// Mappings installed so far (`chunks[..count]` are non-null).
     count: AtomicUsize,
     /// Set when a mapping could not be made: no more attempts.
@@ -264,7 +267,7 @@ impl<const N: usize> Pool<N> {
     pub(crate) const fn new() -> Self {
         Pool {
             chunks: [const { AtomicPtr::new(null_mut()) }; N],
-            used: [const { AtomicU64::new(0) }; N],
+            used: [const { AtomicUsize::new(0) }; N],
             count: AtomicUsize::new(0),
             failed: AtomicBool::new(false),
         }
@@ -292,7 +295,7 @@ impl<const N: usize> Pool<N> {
                         self.give(state);
                         return None;
                     };
-                    // `bit < 64`: the slot lies inside the chunk's mapping of `64 << shift` bytes.
+                    // `bit < PER_CHUNK`: the slot is inside the chunk's `PER_CHUNK << shift` bytes.
                     let ptr = base.as_ptr().wrapping_add((bit as usize) << g.shift);
                     return Some(State {
                         ptr: NonNull::new(ptr)?,
@@ -308,7 +311,7 @@ impl<const N: usize> Pool<N> {
     #[inline]
     pub(crate) fn give(&self, s: State) {
         if let Some(used) = self.used.get(s.chunk) {
-            used.fetch_and(!(1u64 << s.bit), Ordering::Release);
+            used.fetch_and(!(1usize << s.bit), Ordering::Release);
         }
     }
 
@@ -345,9 +348,9 @@ impl<const N: usize> Pool<N> {
 
 /// Claims a clear bit of `used`, if any.
 #[inline(always)]
-fn claim(used: &AtomicU64) -> Option<u32> {
+fn claim(used: &AtomicUsize) -> Option<u32> {
     let mut cur = used.load(Ordering::Relaxed);
-    while cur != u64::MAX {
+    while cur != usize::MAX {
         let bit = (!cur).trailing_zeros();
         match used.compare_exchange_weak(cur, cur | 1 << bit, Ordering::Acquire, Ordering::Relaxed)
         {
@@ -394,16 +397,18 @@ mod tests {
         let pool = Pool::<3>::new();
         let heap = Heap(Count::new(0));
         let g = Geometry { shift: 9 };
-        let states: Vec<State> = (0..3 * 64).map(|_| pool.take(g, &heap).unwrap()).collect();
+        let states: Vec<State> = (0..3 * PER_CHUNK)
+            .map(|_| pool.take(g, &heap).unwrap())
+            .collect();
         assert!(
             pool.take(g, &heap).is_none(),
-            "all 192 taken: the pool is full"
+            "all 3 * PER_CHUNK taken: the pool is full"
         );
         assert_eq!(heap.0.load(Ordering::Relaxed), 3);
         let mut addrs: Vec<usize> = states.iter().map(|s| s.ptr.as_ptr() as usize).collect();
         addrs.sort_unstable();
         addrs.dedup();
-        assert_eq!(addrs.len(), 192);
+        assert_eq!(addrs.len(), 3 * PER_CHUNK);
         for a in &addrs {
             assert_eq!(a % 512, 0);
             assert_eq!(a / PAGE, (a + 511) / PAGE, "a state straddles a page");

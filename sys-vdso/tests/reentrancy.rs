@@ -8,6 +8,14 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+/// `SIGUSR1`: 16 on mips, where libc 0.2.191 gives mips64 glibc the generic 10 (`SIGBUS` there;
+/// its cfg in `src/new/glibc/sysdeps/unix/linux/mod.rs` omits "mips64").
+const SIGUSR1: libc::c_int = if cfg!(any(target_arch = "mips", target_arch = "mips64")) {
+    16
+} else {
+    libc::SIGUSR1
+};
+
 static IN_CALL: AtomicBool = AtomicBool::new(false);
 static HANDLED: AtomicUsize = AtomicUsize::new(0);
 static NESTED: AtomicUsize = AtomicUsize::new(0);
@@ -32,13 +40,12 @@ extern "C" fn on_signal(_: libc::c_int) {
 
 #[test]
 fn getrandom_in_a_signal_handler_that_interrupts_getrandom() {
-    // SAFETY: an all-zero sigaction is valid; the handler is async-signal-safe (see above).
-    unsafe {
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
-        sa.sa_flags = libc::SA_RESTART;
-        assert_eq!(libc::sigaction(libc::SIGUSR1, &sa, std::ptr::null_mut()), 0);
-    }
+    // signal(3), not sigaction: libc 0.2.191 gives mips64 glibc the generic `struct sigaction`
+    // layout, not mips' (sa_flags first). glibc's signal() installs with SA_RESTART.
+    let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    // SAFETY: the handler is async-signal-safe (see above).
+    let old = unsafe { libc::signal(SIGUSR1, handler) };
+    assert_ne!(old, libc::SIG_ERR);
     // SAFETY: pthread_self has no preconditions. (Carried as an integer: `pthread_t` is a
     // pointer on musl, which is not `Send`.)
     let me = unsafe { libc::pthread_self() } as usize;
@@ -47,7 +54,7 @@ fn getrandom_in_a_signal_handler_that_interrupts_getrandom() {
         s.spawn(|| {
             while !stop.load(Ordering::Relaxed) {
                 // SAFETY: `me` is the test thread, alive until `stop` is set (scope join).
-                unsafe { libc::pthread_kill(me as libc::pthread_t, libc::SIGUSR1) };
+                unsafe { libc::pthread_kill(me as libc::pthread_t, SIGUSR1) };
                 std::thread::sleep(Duration::from_micros(50));
             }
         });

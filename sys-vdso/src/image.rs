@@ -167,7 +167,11 @@ impl<'a> Image<'a> {
             (None, None) => return Err(ParseError::NoHashTable),
         };
         // No more symbols than fit between the symbol table and the end of the image.
-        let fit = (b.len() - symtab) / syment;
+        let fit = b
+            .len()
+            .saturating_sub(symtab)
+            .checked_div(syment)
+            .unwrap_or(0);
         let nsyms = nsyms.min(fit);
 
         let versions = match (t.versym.and_then(off), t.verdef.and_then(off)) {

@@ -35,6 +35,19 @@
 //! }
 //! ```
 #![no_std]
+// No panic anywhere in the library: no indexing, no unwrap/expect, no explicit panic.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 #[cfg(test)]
 extern crate std;

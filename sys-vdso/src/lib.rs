@@ -12,7 +12,18 @@
 //! each function finds its entry point and caches it in one atomic word; every later call costs a
 //! relaxed load and an indirect call. Times are 64-bit on every architecture ([`Timespec`],
 //! [`Timeval`]). [`set_enabled`] switches the vDSO off (and on again) for all of them;
-//! [`syscall`] has the system-call paths on their own. Nothing here panics.
+//! [`syscall`] has the system-call paths on their own; [`entry_point`] says which vDSO function
+//! each one uses. Nothing here panics (clippy denies indexing, `unwrap` and `panic!` in the
+//! library).
+//!
+//! The first call of the first function parses the vDSO (about 2 µs cold on the benchmark
+//! machine, BENCHMARKS.md); the parsed image is kept, so the first call of each further function
+//! only looks its symbol up. `getrandom`'s first call also queries the vgetrandom parameters and
+//! maps the first states.
+//!
+//! # Stack
+//! vDSO functions run on the caller's stack, and some kernel configurations use up to about a
+//! page of it there: leave 4 KiB free on small stacks (green threads, signal stacks).
 //!
 //! # Parsing
 //! [`Image`] parses any ELF shared object from a byte slice (a pure function: fuzzed, and tested
@@ -27,6 +38,8 @@
 //! assert!(t.sec > 1_600_000_000);
 //! let mut key = [0u8; 32];
 //! sys_vdso::random::fill(&mut key, 0).unwrap();
+//! let n = getrandom(&mut key[..16], 0).unwrap(); // one call: may be short, like getrandom(2)
+//! assert!(n <= 16);
 //!
 //! if let Some(vdso) = sys_vdso::Vdso::get() {
 //!     for s in vdso.symbols() {

@@ -4,6 +4,10 @@
 //! function may report a vDSO entry point. Runs on every architecture, and under qemu 7.2 (which
 //! gives guests no vDSO at all) it also covers the "no vDSO" case.
 
+// System calls through inline asm, which Miri does not run: the parser is tested under Miri
+// by the unit tests (`cargo +nightly miri test -p sys-vdso`).
+#![cfg(not(miri))]
+
 mod common;
 
 use sys_vdso::{Function, entry_point, set_enabled};

@@ -11,11 +11,14 @@
 //! but `AT_HWCAP`/`AT_HWCAP2`.
 
 #[cfg(target_arch = "x86_64")]
+mod results;
+
+#[cfg(target_arch = "x86_64")]
 mod bench {
+    use crate::results;
     use criterion::{BenchmarkGroup, Criterion, measurement::WallTime};
     use libsys::sys_auxv::{self, Key, source};
     use std::hint::black_box;
-    use std::path::PathBuf;
     use std::process::Command;
     use std::time::{Duration, Instant, SystemTime};
 
@@ -147,44 +150,9 @@ mod bench {
         }
     }
 
-    /// Where criterion keeps its results (the order of its own lookup).
-    fn criterion_home() -> PathBuf {
-        if let Some(h) = std::env::var_os("CRITERION_HOME") {
-            return h.into();
-        }
-        if let Some(t) = std::env::var_os("CARGO_TARGET_DIR") {
-            return PathBuf::from(t).join("criterion");
-        }
-        let exe = std::env::current_exe().expect("current_exe");
-        exe.ancestors()
-            .nth(3)
-            .expect("target directory")
-            .join("criterion")
-    }
-
-    /// The median point estimate (ns) from criterion's `estimates.json`.
-    fn median(json: &str) -> Option<f64> {
-        let m = &json[json.find("\"median\"")?..];
-        let key = "\"point_estimate\":";
-        let s = &m[m.find(key)? + key.len()..];
-        s[..s.find([',', '}'])?].trim().parse().ok()
-    }
-
     /// The table of this run's medians and the ratio to sys-auxv in each group.
     fn summary(started: SystemTime) {
-        let home = criterion_home();
-        let read = |name: &str| -> Option<f64> {
-            // criterion names the directory after the id with `/` replaced by `_`.
-            let dir = name.replace('/', "_");
-            let path = home.join(GROUP).join(dir).join("new/estimates.json");
-            let fresh = std::fs::metadata(&path)
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| t >= started);
-            if !fresh {
-                return None;
-            }
-            median(&std::fs::read_to_string(path).ok()?)
-        };
+        let read = |name: &str| results::read(GROUP, name, started).map(|e| e.median);
         println!("\nauxv lookups, median ns/call, ratio to sys-auxv:");
         println!("| variant | ns/call | × sys-auxv |");
         println!("|---|---:|---:|");

@@ -9,13 +9,15 @@
 
 #[cfg(target_arch = "x86_64")]
 mod common;
+#[cfg(target_arch = "x86_64")]
+mod results;
 
 #[cfg(target_arch = "x86_64")]
 mod bench {
     use crate::common;
+    use crate::results;
     use criterion::{BenchmarkGroup, Criterion, measurement::WallTime};
     use std::hint::black_box;
-    use std::path::PathBuf;
     use std::time::{Duration, SystemTime};
 
     /// The benchmark group's name (criterion's directory under its home).
@@ -25,54 +27,12 @@ mod bench {
         g.bench_function(name, |b| b.iter(|| black_box(f())));
     }
 
-    /// Where criterion keeps its results (the order of its own lookup).
-    fn criterion_home() -> PathBuf {
-        if let Some(h) = std::env::var_os("CRITERION_HOME") {
-            return h.into();
-        }
-        if let Some(t) = std::env::var_os("CARGO_TARGET_DIR") {
-            return PathBuf::from(t).join("criterion");
-        }
-        // <target>/release/deps/getppid-<hash>
-        let exe = std::env::current_exe().expect("current_exe");
-        let target = exe.ancestors().nth(3).expect("target directory");
-        target.join("criterion")
-    }
-
-    /// The median estimate and its 95% confidence interval (ns) from an `estimates.json`.
-    fn median(json: &str) -> Option<(f64, f64, f64)> {
-        let m = &json[json.find("\"median\"")?..];
-        let num = |key: &str| -> Option<f64> {
-            let s = &m[m.find(key)? + key.len()..];
-            let end = s.find([',', '}'])?;
-            s[..end].trim().parse().ok()
-        };
-        Some((
-            num("\"point_estimate\":")?,
-            num("\"lower_bound\":")?,
-            num("\"upper_bound\":")?,
-        ))
-    }
-
     /// The table: median ns/call and the ratio to `asm`, for the variants measured in this run.
     fn summary(started: SystemTime) {
-        let home = criterion_home();
         let mut rows = Vec::new();
         for &(name, what) in common::VARIANTS {
-            let path = home.join(GROUP).join(name).join("new/estimates.json");
-            let fresh = std::fs::metadata(&path)
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| t >= started);
-            if !fresh {
-                continue;
-            }
-            match std::fs::read_to_string(&path)
-                .ok()
-                .as_deref()
-                .and_then(median)
-            {
-                Some(m) => rows.push((name, what, m)),
-                None => eprintln!("getppid: cannot read the median in {}", path.display()),
+            if let Some(e) = results::read(GROUP, name, started) {
+                rows.push((name, what, (e.median, e.lower, e.upper)));
             }
         }
         let reference = rows.iter().find(|r| r.0 == "asm").map(|r| r.2.0);
@@ -84,7 +44,10 @@ mod bench {
             println!("| {what} | {med:.1} | {lo:.1}–{hi:.1} | {ratio} |");
         }
         if rows.is_empty() {
-            println!("(no results from this run under {})", home.display());
+            println!(
+                "(no results from this run under {})",
+                results::home().display()
+            );
         }
     }
 

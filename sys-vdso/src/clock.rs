@@ -290,6 +290,46 @@ pub fn getcpu() -> Result<(u32, u32), Errno> {
     getcpu_slow(f)
 }
 
+/// The CPU the calling thread runs on, without the NUMA node (sched_getcpu(3)): the same vDSO
+/// entry point as [`getcpu`], asked for one value only. The answer may be stale as soon as it
+/// is returned.
+///
+/// # Errors
+/// None in practice; the type leaves room for the kernel's.
+///
+/// ```
+/// # if cfg!(miri) { return; } // inline asm
+/// let cpu = sys_vdso::sched_getcpu().unwrap();
+/// // SAFETY: sysconf has no preconditions.
+/// let configured = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_CONF) };
+/// assert!(i64::from(cpu) < i64::from(configured));
+/// ```
+#[inline]
+pub fn sched_getcpu() -> Result<u32, Errno> {
+    let f = GETCPU.get();
+    if f > ABSENT {
+        // SAFETY: the slot holds the vDSO's getcpu.
+        let f = unsafe { core::mem::transmute::<usize, GetcpuFn>(f) };
+        let mut cpu = 0u32;
+        // SAFETY: `cpu` is valid for writes of a u32; the node pointer may be null (the vDSO
+        // then writes no node), and the cache argument is unused.
+        if unsafe { f(&mut cpu, core::ptr::null_mut(), core::ptr::null_mut()) } == 0 {
+            return Ok(cpu);
+        }
+    }
+    sched_getcpu_slow(f)
+}
+
+#[cold]
+#[inline(never)]
+fn sched_getcpu_slow(f: usize) -> Result<u32, Errno> {
+    if f == UNINIT {
+        GETCPU.resolve(NAMES.getcpu, NAMES.version, |_| true);
+        return sched_getcpu();
+    }
+    syscall::sched_getcpu()
+}
+
 #[cold]
 #[inline(never)]
 fn getcpu_slow(f: usize) -> Result<(u32, u32), Errno> {

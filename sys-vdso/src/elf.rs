@@ -131,16 +131,87 @@ pub(crate) const STT_FUNC: u8 = 2;
 pub(crate) const SHN_UNDEF: u16 = 0;
 pub(crate) const SHN_ABS: u16 = 0xfff1;
 
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::AnyLayout {}
+    impl Sealed for super::NativeLayout {}
+}
+
+/// How an image's words are read: its [`Class`] and [`Endian`] byte order, either as the image
+/// says at run time ([`AnyLayout`], what [`Image::parse`](crate::Image::parse) uses) or fixed
+/// at compile time to this process's ([`NativeLayout`], what the live vDSO uses), in which case
+/// every read compiles to a plain bounds-checked load and the parser to about half the code.
+/// The parser is the same for both. Sealed: these two are the only layouts.
+pub trait Layout: Copy + core::fmt::Debug + sealed::Sealed {
+    /// The class.
+    fn class(self) -> Class;
+    /// The byte order.
+    fn endian(self) -> Endian;
+    /// The layout that reads an image of `class` and `endian`, if this kind can.
+    #[doc(hidden)]
+    fn for_image(class: Class, endian: Endian) -> Option<Self>;
+}
+
+/// Any class and byte order, as found in the image's `e_ident`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AnyLayout {
+    class: Class,
+    endian: Endian,
+}
+
+impl AnyLayout {
+    pub(crate) const fn new(class: Class, endian: Endian) -> AnyLayout {
+        AnyLayout { class, endian }
+    }
+}
+
+impl Layout for AnyLayout {
+    #[inline(always)]
+    fn class(self) -> Class {
+        self.class
+    }
+    #[inline(always)]
+    fn endian(self) -> Endian {
+        self.endian
+    }
+    fn for_image(class: Class, endian: Endian) -> Option<Self> {
+        Some(AnyLayout { class, endian })
+    }
+}
+
+/// This process's class and byte order ([`Class::NATIVE`], [`Endian::NATIVE`]), known at compile
+/// time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NativeLayout;
+
+impl Layout for NativeLayout {
+    #[inline(always)]
+    fn class(self) -> Class {
+        Class::NATIVE
+    }
+    #[inline(always)]
+    fn endian(self) -> Endian {
+        Endian::NATIVE
+    }
+    fn for_image(class: Class, endian: Endian) -> Option<Self> {
+        (class == Class::NATIVE && endian == Endian::NATIVE).then_some(NativeLayout)
+    }
+}
+
 /// A byte slice read as ELF data of one class and byte order. Every accessor is bounds-checked
 /// and returns `None` instead of panicking.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Bytes<'a> {
+pub(crate) struct Bytes<'a, L> {
     pub(crate) data: &'a [u8],
-    pub(crate) class: Class,
-    pub(crate) endian: Endian,
+    pub(crate) layout: L,
 }
 
-impl<'a> Bytes<'a> {
+impl<'a, L: Layout> Bytes<'a, L> {
+    #[inline(always)]
+    pub(crate) fn class(&self) -> Class {
+        self.layout.class()
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.data.len()
     }
@@ -156,7 +227,7 @@ impl<'a> Bytes<'a> {
 
     pub(crate) fn u16(&self, off: usize) -> Option<u16> {
         let b = self.array::<2>(off)?;
-        Some(match self.endian {
+        Some(match self.layout.endian() {
             Endian::Little => u16::from_le_bytes(b),
             Endian::Big => u16::from_be_bytes(b),
         })
@@ -164,7 +235,7 @@ impl<'a> Bytes<'a> {
 
     pub(crate) fn u32(&self, off: usize) -> Option<u32> {
         let b = self.array::<4>(off)?;
-        Some(match self.endian {
+        Some(match self.layout.endian() {
             Endian::Little => u32::from_le_bytes(b),
             Endian::Big => u32::from_be_bytes(b),
         })
@@ -172,7 +243,7 @@ impl<'a> Bytes<'a> {
 
     pub(crate) fn u64(&self, off: usize) -> Option<u64> {
         let b = self.array::<8>(off)?;
-        Some(match self.endian {
+        Some(match self.layout.endian() {
             Endian::Little => u64::from_le_bytes(b),
             Endian::Big => u64::from_be_bytes(b),
         })
@@ -180,7 +251,7 @@ impl<'a> Bytes<'a> {
 
     /// A class-sized field (`ElfN_Addr`, `ElfN_Off`, `ElfN_Xword`, `ElfN_Sxword`), widened.
     pub(crate) fn word(&self, off: usize) -> Option<u64> {
-        match self.class {
+        match self.class() {
             Class::Elf32 => self.u32(off).map(u64::from),
             Class::Elf64 => self.u64(off),
         }
@@ -201,9 +272,8 @@ pub(crate) fn at(base: usize, index: usize, size: usize) -> Option<usize> {
 
 /// The ELF file header fields the parser uses.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Ehdr {
-    pub(crate) class: Class,
-    pub(crate) endian: Endian,
+pub(crate) struct Ehdr<L> {
+    pub(crate) layout: L,
     pub(crate) e_type: u16,
     pub(crate) machine: u16,
     pub(crate) phoff: u64,
@@ -252,7 +322,8 @@ impl core::fmt::Display for ParseError {
 }
 
 /// Reads and checks `e_ident` and the file header.
-pub(crate) fn ehdr(data: &[u8]) -> Result<Ehdr, ParseError> {
+/// [`ParseError::ForeignMachine`] when `L` cannot read the image's class and byte order.
+pub(crate) fn ehdr<L: Layout>(data: &[u8]) -> Result<Ehdr<L>, ParseError> {
     let ident = data.get(..16).ok_or(ParseError::Truncated)?;
     if ident.get(..4) != Some(&ELFMAG[..]) {
         return Err(ParseError::NotElf);
@@ -270,13 +341,10 @@ pub(crate) fn ehdr(data: &[u8]) -> Result<Ehdr, ParseError> {
     if ident.get(EI_VERSION) != Some(&EV_CURRENT) {
         return Err(ParseError::NotElf);
     }
-    let b = Bytes {
-        data,
-        class,
-        endian,
-    };
+    let layout = L::for_image(class, endian).ok_or(ParseError::ForeignMachine)?;
+    let b = Bytes { data, layout };
     // Offsets of e_phoff, e_phentsize, e_phnum; e_type and e_machine are at 16 and 18 in both.
-    let (phoff, phentsize, phnum, ehsize) = match class {
+    let (phoff, phentsize, phnum, ehsize) = match layout.class() {
         Class::Elf32 => (28, 42, 44, 52),
         Class::Elf64 => (32, 54, 56, 64),
     };
@@ -285,8 +353,7 @@ pub(crate) fn ehdr(data: &[u8]) -> Result<Ehdr, ParseError> {
     }
     let t = ParseError::Truncated;
     Ok(Ehdr {
-        class,
-        endian,
+        layout,
         e_type: b.u16(16).ok_or(t)?,
         machine: b.u16(18).ok_or(t)?,
         phoff: b.word(phoff).ok_or(t)?,
@@ -313,9 +380,9 @@ pub(crate) const fn phdr_size(class: Class) -> usize {
 }
 
 /// Reads program header `i` (the table must have been checked to be `phdr_size`-strided).
-pub(crate) fn phdr(b: &Bytes<'_>, phoff: usize, i: usize) -> Option<Phdr> {
-    let o = at(phoff, i, phdr_size(b.class))?;
-    Some(match b.class {
+pub(crate) fn phdr<L: Layout>(b: &Bytes<'_, L>, phoff: usize, i: usize) -> Option<Phdr> {
+    let o = at(phoff, i, phdr_size(b.class()))?;
+    Some(match b.class() {
         Class::Elf32 => Phdr {
             p_type: b.u32(o)?,
             offset: b.word(o.checked_add(4)?)?,
@@ -338,9 +405,9 @@ pub(crate) const fn dyn_size(class: Class) -> usize {
 
 /// Reads dynamic entry `i` of the table at `off`: `(d_tag, d_val)`. A 32-bit tag is sign-less
 /// here; the tags the parser compares with all fit in 31 bits.
-pub(crate) fn dyn_entry(b: &Bytes<'_>, off: usize, i: usize) -> Option<(u64, u64)> {
-    let o = at(off, i, dyn_size(b.class))?;
-    Some((b.word(o)?, b.word(o.checked_add(b.class.word())?)?))
+pub(crate) fn dyn_entry<L: Layout>(b: &Bytes<'_, L>, off: usize, i: usize) -> Option<(u64, u64)> {
+    let o = at(off, i, dyn_size(b.class()))?;
+    Some((b.word(o)?, b.word(o.checked_add(b.class().word())?)?))
 }
 
 /// Size of a symbol table entry (`ElfN_Sym`).
@@ -372,9 +439,9 @@ impl Sym {
 }
 
 /// Reads the symbol at byte offset `o`.
-pub(crate) fn sym(b: &Bytes<'_>, o: usize) -> Option<Sym> {
+pub(crate) fn sym<L: Layout>(b: &Bytes<'_, L>, o: usize) -> Option<Sym> {
     let f = |d: usize| o.checked_add(d);
-    Some(match b.class {
+    Some(match b.class() {
         Class::Elf32 => Sym {
             name: b.u32(o)?,
             value: b.word(f(4)?)?,

@@ -9,7 +9,7 @@
 //! Every table is read through bounds-checked accessors and every walk is bounded, so a corrupt
 //! table ends a lookup instead of looping or reading outside the image.
 
-use crate::elf::{Bytes, Class, EM_ALPHA, EM_S390, at};
+use crate::elf::{Bytes, Class, EM_ALPHA, EM_S390, Layout, at};
 
 /// The System V hash of `name` (gABI `elf_hash`).
 pub(crate) fn sysv_hash(name: &[u8]) -> u32 {
@@ -48,8 +48,8 @@ pub(crate) struct SysvHash {
 
 impl SysvHash {
     /// Reads the header of the table at `off`; `None` if it is not inside the image.
-    pub(crate) fn new(b: &Bytes<'_>, off: usize, machine: u16) -> Option<Self> {
-        let entry = if b.class == Class::Elf64 && (machine == EM_S390 || machine == EM_ALPHA) {
+    pub(crate) fn new<L: Layout>(b: &Bytes<'_, L>, off: usize, machine: u16) -> Option<Self> {
+        let entry = if b.class() == Class::Elf64 && (machine == EM_S390 || machine == EM_ALPHA) {
             8
         } else {
             4
@@ -79,7 +79,7 @@ impl SysvHash {
         })
     }
 
-    fn read(&self, b: &Bytes<'_>, o: usize) -> Option<usize> {
+    fn read<L: Layout>(&self, b: &Bytes<'_, L>, o: usize) -> Option<usize> {
         let v = if self.entry == 8 {
             b.u64(o)?
         } else {
@@ -90,9 +90,9 @@ impl SysvHash {
 
     /// Calls `f` with each symbol index in `name`'s chain until `f` returns `Some`. At most
     /// `limit` steps, so a cycle in a corrupt chain ends.
-    pub(crate) fn find<T>(
+    pub(crate) fn find<L: Layout, T>(
         &self,
-        b: &Bytes<'_>,
+        b: &Bytes<'_, L>,
         name: &[u8],
         limit: usize,
         mut f: impl FnMut(usize) -> Option<T>,
@@ -126,13 +126,13 @@ pub(crate) struct GnuHash {
 
 impl GnuHash {
     /// Reads the header of the table at `off`; `None` if it is not inside the image.
-    pub(crate) fn new(b: &Bytes<'_>, off: usize) -> Option<Self> {
+    pub(crate) fn new<L: Layout>(b: &Bytes<'_, L>, off: usize) -> Option<Self> {
         let u = |o: usize| b.u32(o).and_then(|v| usize::try_from(v).ok());
         let nbuckets = u(off)?;
         let symoffset = u(off.checked_add(4)?)?;
         let bloom_size = u(off.checked_add(8)?)?;
         let bloom = off.checked_add(16)?;
-        let buckets = at(bloom, bloom_size, b.class.word())?;
+        let buckets = at(bloom, bloom_size, b.class().word())?;
         let chains = at(buckets, nbuckets, 4)?;
         if nbuckets == 0 || chains > b.len() {
             return None;
@@ -148,9 +148,9 @@ impl GnuHash {
     /// Calls `f` with each symbol index whose hash matches `name`'s, until `f` returns `Some`.
     /// Each step reads a new chain word further into the image, so the walk ends at the image's
     /// end at the latest.
-    pub(crate) fn find<T>(
+    pub(crate) fn find<L: Layout, T>(
         &self,
-        b: &Bytes<'_>,
+        b: &Bytes<'_, L>,
         name: &[u8],
         mut f: impl FnMut(usize) -> Option<T>,
     ) -> Option<T> {
@@ -176,7 +176,7 @@ impl GnuHash {
 
     /// The number of entries in the symbol table: one past the last symbol of the longest-indexed
     /// chain (the table does not record it). `None` if a chain runs off the image.
-    pub(crate) fn symbol_count(&self, b: &Bytes<'_>) -> Option<usize> {
+    pub(crate) fn symbol_count<L: Layout>(&self, b: &Bytes<'_, L>) -> Option<usize> {
         let mut last = 0usize;
         for k in 0..self.nbuckets {
             let v = usize::try_from(b.u32(at(self.buckets, k, 4)?)?).ok()?;

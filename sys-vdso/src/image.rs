@@ -12,20 +12,23 @@
 //! Miri-run unit tests exercise this).
 
 use crate::elf::{
-    self, Bytes, Class, DT_GNU_HASH, DT_HASH, DT_NULL, DT_STRSZ, DT_STRTAB, DT_SYMENT, DT_SYMTAB,
-    DT_VERDEF, DT_VERSYM, ET_DYN, Endian, PT_DYNAMIC, PT_LOAD, ParseError, SHN_ABS, SHN_UNDEF,
-    STB_GLOBAL, STB_WEAK, STT_FUNC, STT_NOTYPE, STT_OBJECT, at,
+    self, AnyLayout, Bytes, Class, DT_GNU_HASH, DT_HASH, DT_NULL, DT_STRSZ, DT_STRTAB, DT_SYMENT,
+    DT_SYMTAB, DT_VERDEF, DT_VERSYM, ET_DYN, Endian, Layout, NativeLayout, PT_DYNAMIC, PT_LOAD,
+    ParseError, SHN_ABS, SHN_UNDEF, STB_GLOBAL, STB_WEAK, STT_FUNC, STT_NOTYPE, STT_OBJECT, at,
 };
 use crate::hash::{GnuHash, SysvHash};
 use crate::version::Versions;
 
 /// A parsed ELF shared object, borrowed from the bytes it was parsed from.
 ///
-/// `Image` accepts any class, byte order and machine (so that tests and fuzzing on one host cover
-/// them all); [`Image::parse_native`] also requires this process's own.
+/// `Image` (that is, `Image<'a, AnyLayout>`, from [`Image::parse`]) accepts any class, byte
+/// order and machine, so that tests and fuzzing on one host cover them all;
+/// `Image<'a, NativeLayout>` (from [`Image::parse_native`], and what [`Vdso`](crate::Vdso)
+/// holds) requires this process's own and is read with compile-time offsets and byte order. The
+/// parser and every method are the same for both.
 #[derive(Clone, Copy, Debug)]
-pub struct Image<'a> {
-    b: Bytes<'a>,
+pub struct Image<'a, L: Layout = AnyLayout> {
+    b: Bytes<'a, L>,
     machine: u16,
     /// `p_vaddr - p_offset` of the first `PT_LOAD`: an address `v` is at offset `v - bias`.
     bias: u64,
@@ -97,17 +100,51 @@ impl<'a> Image<'a> {
     pub fn parse(data: &'a [u8]) -> Result<Self, ParseError> {
         Self::from_headers(data, &Headers::read(data)?)
     }
+}
+
+impl<'a> Image<'a, NativeLayout> {
+    /// Parses an image and requires this process's class, byte order and `e_machine`.
+    ///
+    /// # Errors
+    /// As [`Image::parse`], and [`ParseError::ForeignMachine`].
+    pub fn parse_native(data: &'a [u8]) -> Result<Self, ParseError> {
+        let h = Headers::read(data)?;
+        if !h.is_native() {
+            return Err(ParseError::ForeignMachine);
+        }
+        Self::from_headers(data, &h)
+    }
+}
+
+impl<'a, L: Layout> Image<'a, L> {
+    /// The same image, read with run-time class and byte order (what [`Image::parse`] returns).
+    pub fn to_any(&self) -> Image<'a> {
+        Image {
+            b: Bytes {
+                data: self.b.data,
+                layout: AnyLayout::new(self.class(), self.endian()),
+            },
+            machine: self.machine,
+            bias: self.bias,
+            strings: self.strings,
+            symtab: self.symtab,
+            syment: self.syment,
+            nsyms: self.nsyms,
+            sysv: self.sysv,
+            gnu: self.gnu,
+            versions: self.versions,
+        }
+    }
 
     /// The rest of [`Image::parse`], after the file and program headers: `h` must come from
     /// `Headers::read` over these bytes or over a prefix of the same mapping.
-    pub(crate) fn from_headers(data: &'a [u8], h: &Headers) -> Result<Self, ParseError> {
+    pub(crate) fn from_headers(data: &'a [u8], h: &Headers<L>) -> Result<Self, ParseError> {
         if h.ph_end > data.len() {
             return Err(ParseError::Truncated);
         }
         let b = Bytes {
             data,
-            class: h.class,
-            endian: h.endian,
+            layout: h.layout,
         };
         let bias = h.bias;
         let dyn_off = usize::try_from(h.dyn_off).map_err(|_| ParseError::NoDynamic)?;
@@ -116,7 +153,7 @@ impl<'a> Image<'a> {
         }
         let max_entries = usize::try_from(h.dyn_size)
             .unwrap_or(usize::MAX)
-            .checked_div(elf::dyn_size(b.class))
+            .checked_div(elf::dyn_size(b.class()))
             .unwrap_or(0);
 
         let mut t = DynTags::default();
@@ -147,7 +184,7 @@ impl<'a> Image<'a> {
             None => b.len(),
         };
         let strings = data.get(strtab..str_end).ok_or(ParseError::BadDynamic)?;
-        let min_syment = elf::sym_size(b.class);
+        let min_syment = elf::sym_size(b.class());
         let syment = match t.syment {
             None => min_syment,
             Some(n) => match usize::try_from(n) {
@@ -193,26 +230,14 @@ impl<'a> Image<'a> {
         })
     }
 
-    /// Parses an image and requires this process's class, byte order and `e_machine`.
-    ///
-    /// # Errors
-    /// As [`Image::parse`], and [`ParseError::ForeignMachine`].
-    pub fn parse_native(data: &'a [u8]) -> Result<Self, ParseError> {
-        let h = Headers::read(data)?;
-        if !h.is_native() {
-            return Err(ParseError::ForeignMachine);
-        }
-        Self::from_headers(data, &h)
-    }
-
     /// The ELF class.
     pub fn class(&self) -> Class {
-        self.b.class
+        self.b.class()
     }
 
     /// The byte order.
     pub fn endian(&self) -> Endian {
-        self.b.endian
+        self.b.layout.endian()
     }
 
     /// `e_machine`.
@@ -260,27 +285,32 @@ impl<'a> Image<'a> {
     /// Absolute symbols (`SHN_ABS`, such as the version-name symbols) are not returned: they have
     /// no place in the mapping. A symbol whose value lies outside the image is not returned either.
     pub fn lookup(&self, name: &str, version: Option<&str>) -> Option<Symbol<'a>> {
-        let name = name.as_bytes();
-        let version = version.map(str::as_bytes);
+        let (i, raw, _) = self.find(name.as_bytes(), version.map(str::as_bytes))?;
+        self.describe(i, raw, self.string_if(raw.name, name.as_bytes())?)
+    }
+
+    /// The byte offset in the image of what [`Image::lookup`] finds, without describing it:
+    /// the live path's lookup (less code to run cold).
+    pub(crate) fn offset_of(&self, name: &str, version: Option<&str>) -> Option<usize> {
+        self.find(name.as_bytes(), version.map(str::as_bytes))
+            .map(|(_, _, offset)| offset)
+    }
+
+    /// The index, table entry and offset of the symbol [`Image::lookup`] describes.
+    fn find(&self, name: &[u8], version: Option<&[u8]>) -> Option<(usize, elf::Sym, usize)> {
         let matches = |i: usize| {
             // The name first: it rules out every other candidate of the hash chain cheaply.
             let raw = self.raw_symbol(i)?;
-            let n = self.string_if(raw.name, name)?;
+            self.string_if(raw.name, name)?;
             if !matches!(raw.kind(), STT_FUNC | STT_NOTYPE | STT_OBJECT) || raw.shndx == SHN_ABS {
                 return None;
             }
             let offset = offset_in(raw.value, self.bias, self.b.len())?;
-            let version = match (self.versions, version) {
-                (Some(v), Some(want)) => {
-                    let ndx = v.index(&self.b, i)?;
-                    Some(self.string_if(v.name_offset(&self.b, ndx)?, want)?)
-                }
-                (Some(v), None) => v
-                    .index(&self.b, i)
-                    .and_then(|ndx| self.string(v.name_offset(&self.b, ndx)?)),
-                (None, _) => None,
-            };
-            Some(self.make(i, raw, n, version, Some(offset)))
+            if let (Some(v), Some(want)) = (self.versions, version) {
+                let ndx = v.index(&self.b, i)?;
+                self.string_if(v.name_offset(&self.b, ndx)?, want)?;
+            }
+            Some((i, raw, offset))
         };
         let by_gnu = self.gnu.and_then(|g| g.find(&self.b, name, matches));
         by_gnu.or_else(|| {
@@ -291,7 +321,7 @@ impl<'a> Image<'a> {
 
     /// Every defined `STB_GLOBAL`/`STB_WEAK` symbol, in symbol-table order (absolute ones
     /// included, with `offset: None`).
-    pub fn symbols(&self) -> Symbols<'a> {
+    pub fn symbols(&self) -> Symbols<'a, L> {
         Symbols {
             image: *self,
             next: 1,
@@ -372,12 +402,12 @@ impl<'a> Image<'a> {
 
 /// The iterator of [`Image::symbols`].
 #[derive(Clone, Debug)]
-pub struct Symbols<'a> {
-    image: Image<'a>,
+pub struct Symbols<'a, L: Layout = AnyLayout> {
+    image: Image<'a, L>,
     next: usize,
 }
 
-impl<'a> Iterator for Symbols<'a> {
+impl<'a, L: Layout> Iterator for Symbols<'a, L> {
     type Item = Symbol<'a>;
 
     fn next(&mut self) -> Option<Symbol<'a>> {
@@ -407,9 +437,8 @@ struct DynTags {
 /// What the file header and the program headers say: enough to size the mapping and to find
 /// the dynamic table.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Headers {
-    pub(crate) class: Class,
-    pub(crate) endian: Endian,
+pub(crate) struct Headers<L> {
+    pub(crate) layout: L,
     pub(crate) machine: u16,
     /// End of the program header table.
     pub(crate) ph_end: usize,
@@ -422,19 +451,18 @@ pub(crate) struct Headers {
     pub(crate) dyn_size: u64,
 }
 
-impl Headers {
+impl<L: Layout> Headers<L> {
     /// Reads and checks the file header and the program header table, which must lie in `data`.
-    pub(crate) fn read(data: &[u8]) -> Result<Headers, ParseError> {
+    pub(crate) fn read(data: &[u8]) -> Result<Headers<L>, ParseError> {
         let eh = elf::ehdr(data)?;
         if eh.e_type != ET_DYN {
             return Err(ParseError::NotSharedObject);
         }
         let b = Bytes {
             data,
-            class: eh.class,
-            endian: eh.endian,
+            layout: eh.layout,
         };
-        if usize::from(eh.phentsize) != elf::phdr_size(b.class) {
+        if usize::from(eh.phentsize) != elf::phdr_size(b.class()) {
             return Err(ParseError::BadProgramHeader);
         }
         let phoff = usize::try_from(eh.phoff).map_err(|_| ParseError::Truncated)?;
@@ -462,8 +490,7 @@ impl Headers {
         let bias = bias.ok_or(ParseError::NoLoadSegment)?;
         let (dyn_off, dyn_size) = dynamic.ok_or(ParseError::NoDynamic)?;
         Ok(Headers {
-            class: eh.class,
-            endian: eh.endian,
+            layout: eh.layout,
             machine: eh.machine,
             ph_end,
             bias,
@@ -475,8 +502,8 @@ impl Headers {
 
     /// Whether the image is for this process's class, byte order and machine.
     pub(crate) fn is_native(&self) -> bool {
-        self.class == Class::NATIVE
-            && self.endian == Endian::NATIVE
+        self.layout.class() == Class::NATIVE
+            && self.layout.endian() == Endian::NATIVE
             && self.machine == elf::NATIVE_MACHINE
     }
 }
@@ -494,7 +521,7 @@ fn offset_in(v: u64, bias: u64, len: usize) -> Option<usize> {
 /// # Errors
 /// As [`Image::parse`] for the headers, plus [`ParseError::ForeignMachine`].
 pub fn mapped_len(head: &[u8]) -> Result<usize, ParseError> {
-    let h = Headers::read(head)?;
+    let h = Headers::<AnyLayout>::read(head)?;
     if !h.is_native() {
         return Err(ParseError::ForeignMachine);
     }

@@ -6,7 +6,8 @@
 //! [`random`]).
 //!
 //! # Functions
-//! [`clock_gettime`], [`clock_getres`], [`gettimeofday`], [`time`], [`getcpu`] and
+//! [`clock_gettime`], [`clock_getres`], [`gettimeofday`], [`time`], [`getcpu`] (and
+//! [`sched_getcpu`]) and
 //! [`getrandom`] (with [`random::fill`]) use the vDSO when it has the symbol and make the system
 //! call when the vDSO or the symbol is missing or the vDSO declines a request. The first call of
 //! each function finds its entry point and caches it in one atomic word; every later call costs a
@@ -81,9 +82,10 @@ mod version;
 mod tests;
 
 pub use clock::{
-    ClockId, Timespec, Timeval, clock_getres, clock_gettime, getcpu, gettimeofday, time,
+    ClockId, Timespec, Timeval, clock_getres, clock_gettime, getcpu, gettimeofday, sched_getcpu,
+    time,
 };
-pub use elf::{Class, Endian, ParseError};
+pub use elf::{AnyLayout, Class, Endian, Layout, NativeLayout, ParseError};
 pub use image::{Image, Symbol, SymbolKind, Symbols};
 pub use random::getrandom;
 pub use slot::{is_enabled, set_enabled};

@@ -84,6 +84,18 @@ pub fn getcpu() -> Result<(u32, u32), Errno> {
     Ok((cpu, node))
 }
 
+/// `getcpu` for the CPU number alone (no node pointer), as sched_getcpu(3) makes it.
+///
+/// # Errors
+/// As the kernel reports them.
+pub fn sched_getcpu() -> Result<u32, Errno> {
+    let mut cpu = 0u32;
+    // SAFETY: `cpu` is valid for writes of a u32; a null node pointer is allowed and the third
+    // argument is unused.
+    unsafe { syscall!(nr::getcpu, &mut cpu, 0usize, 0usize) }?;
+    Ok(cpu)
+}
+
 /// `getrandom`: fills up to `buf.len()` bytes and returns how many.
 ///
 /// # Errors

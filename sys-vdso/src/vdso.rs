@@ -26,7 +26,7 @@ use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicU8, Ordering};
 
-use crate::elf::ParseError;
+use crate::elf::{NativeLayout, ParseError};
 use crate::image::{Headers, Image, Symbol, Symbols};
 
 const EMPTY: u8 = 0;
@@ -62,7 +62,7 @@ const HEAD_LEN: usize = 4096;
 #[derive(Clone, Copy, Debug)]
 pub struct Vdso {
     base: NonNull<u8>,
-    image: Image<'static>,
+    image: Image<'static, NativeLayout>,
 }
 
 // SAFETY: `Vdso` refers to a read-only mapping that lives as long as the process (trust model in
@@ -127,7 +127,7 @@ impl Vdso {
     pub unsafe fn from_base(base: NonNull<u8>) -> Result<Vdso, ParseError> {
         // SAFETY: the caller guarantees 4096 readable, immutable bytes at `base`.
         let head: &'static [u8] = unsafe { core::slice::from_raw_parts(base.as_ptr(), HEAD_LEN) };
-        let h = Headers::read(head)?;
+        let h = Headers::<NativeLayout>::read(head)?;
         if !h.is_native() {
             return Err(ParseError::ForeignMachine);
         }
@@ -147,7 +147,7 @@ impl Vdso {
     }
 
     /// The parsed image.
-    pub fn image(&self) -> &Image<'static> {
+    pub fn image(&self) -> &Image<'static, NativeLayout> {
         &self.image
     }
 
@@ -159,6 +159,12 @@ impl Vdso {
         self.address(&self.image.lookup(name, version)?)
     }
 
+    /// [`Vdso::lookup`] as an address, for the entry-point slots.
+    pub(crate) fn address_of(&self, name: &str, version: &str) -> Option<usize> {
+        let off = self.image.offset_of(name, Some(version))?;
+        Some(self.base.as_ptr().wrapping_add(off).expose_provenance()).filter(|&p| p != 0)
+    }
+
     /// The address in this process of a symbol of this image.
     pub fn address(&self, symbol: &Symbol<'_>) -> Option<NonNull<()>> {
         let off = symbol.offset?;
@@ -166,7 +172,7 @@ impl Vdso {
     }
 
     /// Every defined global or weak symbol the image exports (see [`Image::symbols`]).
-    pub fn symbols(&self) -> Symbols<'static> {
+    pub fn symbols(&self) -> Symbols<'static, NativeLayout> {
         self.image.symbols()
     }
 }

@@ -6,7 +6,7 @@
 //! kernel's `tools/testing/selftests/vDSO/parse_vdso.c`, which masks the hidden bit and skips the
 //! base definition. Both structures are the same size in both ELF classes.
 
-use crate::elf::{Bytes, at};
+use crate::elf::{Bytes, Layout, at};
 
 const VER_FLG_BASE: u16 = 1;
 const VERSYM_HIDDEN: u16 = 0x8000;
@@ -24,14 +24,14 @@ pub(crate) struct Versions {
 impl Versions {
     /// The version index of symbol `i` with the hidden bit masked off, or `None` if the entry
     /// is outside the image.
-    pub(crate) fn index(&self, b: &Bytes<'_>, i: usize) -> Option<u16> {
+    pub(crate) fn index<L: Layout>(&self, b: &Bytes<'_, L>, i: usize) -> Option<u16> {
         Some(b.u16(at(self.versym, i, 2)?)? & !VERSYM_HIDDEN)
     }
 
     /// The name offset (in the string table) of the non-base definition with index `ndx`.
     /// Every `Verdef` read must be inside the image and the walk advances by `vd_next > 0`, so it
     /// ends after at most `len / 20` steps.
-    pub(crate) fn name_offset(&self, b: &Bytes<'_>, ndx: u16) -> Option<u32> {
+    pub(crate) fn name_offset<L: Layout>(&self, b: &Bytes<'_, L>, ndx: u16) -> Option<u32> {
         let mut off = self.verdef;
         let max_steps = b.len() / VERDEF_SIZE + 1;
         for _ in 0..max_steps {

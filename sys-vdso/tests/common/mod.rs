@@ -163,7 +163,54 @@ pub fn getcpu_is_below_the_cpu_count() {
         assert!(node < 1024);
         let (cpu2, _) = syscall::getcpu().unwrap();
         assert!(i64::from(cpu2) < ncpu as i64);
+        // The node-less form (sched_getcpu(3)), through the vDSO and the system call.
+        let cpu3 = sys_vdso::sched_getcpu().unwrap();
+        assert!(i64::from(cpu3) < ncpu as i64, "cpu {cpu3} of {ncpu}");
+        let cpu4 = syscall::sched_getcpu().unwrap();
+        assert!(i64::from(cpu4) < ncpu as i64);
     }
+    // Pinned to one CPU, every form must name it.
+    pinned_getcpu_names_the_cpu();
+}
+
+/// With the thread pinned to one CPU (sched_setaffinity(2)), getcpu, sched_getcpu and the
+/// system call all report that CPU: a check of the values, not only of their range. The
+/// previous affinity is restored. Skipped (with a note) where setting the affinity fails.
+fn pinned_getcpu_names_the_cpu() {
+    // SAFETY: an all-zero cpu_set_t is an empty set.
+    let mut old: libc::cpu_set_t = unsafe { core::mem::zeroed() };
+    let size = core::mem::size_of::<libc::cpu_set_t>();
+    // SAFETY: `old` is valid for writes of `size` bytes.
+    if unsafe { libc::sched_getaffinity(0, size, &mut old) } != 0 {
+        println!("sched_getaffinity failed: pinned getcpu check skipped");
+        return;
+    }
+    let Some(target) = (0..libc::CPU_SETSIZE as usize)
+        // SAFETY: `old` is an initialised set; the index is below CPU_SETSIZE.
+        .filter(|&c| unsafe { libc::CPU_ISSET(c, &old) })
+        .last()
+    else {
+        return;
+    };
+    // SAFETY: as above.
+    let mut one: libc::cpu_set_t = unsafe { core::mem::zeroed() };
+    // SAFETY: the index is below CPU_SETSIZE.
+    unsafe { libc::CPU_SET(target, &mut one) };
+    // SAFETY: `one` is a valid set of `size` bytes.
+    if unsafe { libc::sched_setaffinity(0, size, &one) } != 0 {
+        println!("sched_setaffinity failed: pinned getcpu check skipped");
+        return;
+    }
+    let want = target as u32;
+    let seen = (
+        sys_vdso::getcpu().unwrap().0,
+        sys_vdso::sched_getcpu().unwrap(),
+        syscall::getcpu().unwrap().0,
+        syscall::sched_getcpu().unwrap(),
+    );
+    // SAFETY: `old` is the set read above.
+    unsafe { libc::sched_setaffinity(0, size, &old) };
+    assert_eq!(seen, (want, want, want, want), "pinned to CPU {target}");
 }
 
 /// getrandom fills exactly the requested bytes for every size 0..=4096 and never writes past

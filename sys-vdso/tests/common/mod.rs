@@ -187,8 +187,7 @@ fn pinned_getcpu_names_the_cpu() {
     }
     let Some(target) = (0..libc::CPU_SETSIZE as usize)
         // SAFETY: `old` is an initialised set; the index is below CPU_SETSIZE.
-        .filter(|&c| unsafe { libc::CPU_ISSET(c, &old) })
-        .last()
+        .rfind(|&c| unsafe { libc::CPU_ISSET(c, &old) })
     else {
         return;
     };

@@ -112,24 +112,29 @@ mod bench {
             "gettimeofday/sys_vdso",
         ),
         (
+            "getcpu/sys_vdso_sched",
+            "getcpu: sys-vdso `sched_getcpu`",
+            "getcpu/sys_vdso_sched",
+        ),
+        (
             "getcpu/sys_vdso",
-            "getcpu: sys-vdso `getcpu`",
-            "getcpu/sys_vdso",
+            "getcpu: sys-vdso `getcpu` (CPU and node)",
+            "getcpu/sys_vdso_sched",
         ),
         (
             "getcpu/glibc",
             "getcpu: glibc `sched_getcpu`",
-            "getcpu/sys_vdso",
+            "getcpu/sys_vdso_sched",
         ),
         (
             "getcpu/rustix",
             "getcpu: rustix `thread::sched_getcpu`",
-            "getcpu/sys_vdso",
+            "getcpu/sys_vdso_sched",
         ),
         (
             "getcpu/syscall",
             "getcpu: raw system call",
-            "getcpu/sys_vdso",
+            "getcpu/sys_vdso_sched",
         ),
         (
             "getrandom16/sys_vdso",
@@ -184,6 +189,10 @@ mod bench {
             "sys-vdso `Vdso::get()` alone (headers, dynamic table, hash tables)",
         ),
         ("sys_vdso_getcpu", "sys-vdso `getcpu`"),
+        (
+            "rustix_sched_getcpu",
+            "rustix `thread::sched_getcpu` (its vDSO init and parse)",
+        ),
         (
             "sys_vdso_getcpu_second",
             "sys-vdso `getcpu` after a `clock_gettime` (image already parsed: lookup only)",
@@ -279,6 +288,7 @@ mod bench {
             }
             "sys_vdso_getrandom" => sys_vdso::getrandom(&mut buf, 0).map_or(0, |n| n as u64),
             "rustix_clock_gettime" => rustix_clock(rustix::time::ClockId::Monotonic),
+            "rustix_sched_getcpu" => rustix::thread::sched_getcpu() as u64 + 1,
             "glibc_clock_gettime" => libc_clock(libc::CLOCK_MONOTONIC),
             "std_instant" => Instant::now().elapsed().as_nanos() as u64 + 1,
             _ => panic!("unknown first-call variant {name}"),
@@ -417,6 +427,9 @@ mod bench {
             sys_vdso::syscall::gettimeofday().map_or(0, |t| (t.sec ^ t.usec) as u64)
         });
 
+        one(g, "getcpu/sys_vdso_sched", || {
+            sys_vdso::sched_getcpu().map_or(0, u64::from)
+        });
         one(g, "getcpu/sys_vdso", || {
             sys_vdso::getcpu().map_or(0, |c| u64::from(c.0))
         });
@@ -524,6 +537,9 @@ mod bench {
                     sys_vdso::syscall::gettimeofday().map_or(0, |t| (t.sec ^ t.usec) as u64)
                 })
             }),
+            ("getcpu/sys_vdso_sched", |n| {
+                looped(n, || sys_vdso::sched_getcpu().map_or(0, u64::from))
+            }),
             ("getcpu/sys_vdso", |n| {
                 looped(n, || sys_vdso::getcpu().map_or(0, |c| u64::from(c.0)))
             }),
@@ -616,19 +632,29 @@ mod bench {
                 ns[i].push(v);
             }
         }
-        let med = |v: &[f64]| {
+        // Quantile `q` (0..=100) of the values.
+        let quantile = |v: &[f64], q: usize| {
             let mut v = v.to_vec();
             v.sort_by(f64::total_cmp);
-            v[v.len() / 2]
+            v[(v.len() - 1) * q / 100]
         };
-        println!("\ninterleaved: {rounds} rounds, median ns/call and median same-round ratio:");
-        println!("| variant | ns/call | × sys-vdso (same-round) |");
-        println!("|---|---:|---:|");
+        println!(
+            "\ninterleaved: {rounds} rounds, median ns/call and the same-round ratio \
+             (median, and the middle half of the rounds):"
+        );
+        println!("| variant | ns/call | × sys-vdso (same round) | p25–p75 |");
+        println!("|---|---:|---:|---|");
         for (i, (name, _)) in loops.iter().enumerate() {
             let (_, what, base) = VARIANTS.iter().find(|v| v.0 == *name).copied().unwrap();
             let b = loops.iter().position(|l| l.0 == base).unwrap();
             let ratios: Vec<f64> = ns[i].iter().zip(&ns[b]).map(|(x, y)| x / y).collect();
-            println!("| {what} | {:.2} | {:.3} |", med(&ns[i]), med(&ratios));
+            println!(
+                "| {what} | {:.2} | {:.3} | {:.3}–{:.3} |",
+                quantile(&ns[i], 50),
+                quantile(&ratios, 50),
+                quantile(&ratios, 25),
+                quantile(&ratios, 75)
+            );
         }
     }
 

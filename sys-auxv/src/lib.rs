@@ -50,12 +50,15 @@
 //! (`fuzz/`) and runs under Miri.
 //!
 //! # Cost
-//! After initialisation every function here is a load of a static (one `Acquire` load of
-//! the state, then the value): no system call, no lock, no allocation. At start-up a capture
-//! only records where the vector is (a walk over the environment, four stores); the first
-//! lookup parses it from there (about 25 pairs, no system call), or, without a capture, runs
-//! the fallback (`open`/`read`/`close` of `/proc/self/auxv`). All state is in zeroed statics
-//! (`.bss`).
+//! After initialisation every function here reads statics only (one `Acquire` load of the
+//! state, then a precomputed value or a bit test and a load in the table by key): no system
+//! call, no lock, no allocation. The exceptions are [`execfn`], [`platform`] and
+//! [`base_platform`], which also find their string's NUL on each call (up to 4096 or 256
+//! bytes), and [`snapshot`] and [`iter`], which copy the vector. At start-up a capture only
+//! records where the vector is (a walk over the environment, four stores); the first lookup
+//! parses it from there (about 25 pairs, no system call) and checks the vDSO's ELF header,
+//! or, without a capture, runs the fallback (`open`/`read`/`close` of `/proc/self/auxv`). All
+//! state is in zeroed statics (`.bss`).
 #![no_std]
 
 mod key;
@@ -136,25 +139,29 @@ pub fn hwcap4() -> Option<usize> {
 /// for the stack protector and pointer guard, so they are not secret from the program).
 #[inline]
 pub fn random_bytes() -> Option<&'static [u8; 16]> {
-    store::with(|s| s.random)
+    store::with(|s| s.random())
 }
 
-/// The file name the program was executed as (`AT_EXECFN`).
+/// The file name the program was executed as (`AT_EXECFN`), if it ends within 4096 bytes.
+/// Each call finds the string's end again (a scan, not a load: the first lookup of a process
+/// does not touch the string).
 #[inline]
 pub fn execfn() -> Option<&'static CStr> {
-    store::with(|s| s.execfn)
+    store::with(|s| s.execfn())
 }
 
-/// The string naming the CPU for optimised libraries (`AT_PLATFORM`, e.g. `x86_64`).
+/// The string naming the CPU for optimised libraries (`AT_PLATFORM`, e.g. `x86_64`), if it
+/// ends within 256 bytes. Each call finds the string's end again, like [`execfn`].
 #[inline]
 pub fn platform() -> Option<&'static CStr> {
-    store::with(|s| s.platform)
+    store::with(|s| s.platform())
 }
 
-/// The string naming the real platform (`AT_BASE_PLATFORM`, powerpc).
+/// The string naming the real platform (`AT_BASE_PLATFORM`, powerpc), if it ends within
+/// 256 bytes. Each call finds the string's end again, like [`execfn`].
 #[inline]
 pub fn base_platform() -> Option<&'static CStr> {
-    store::with(|s| s.base_platform)
+    store::with(|s| s.base_platform())
 }
 
 /// Whether the process runs in secure mode (`AT_SECURE`, or real and effective IDs

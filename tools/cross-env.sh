@@ -69,8 +69,10 @@ _cross_root() {
 #   CROSS_QEMU  qemu-user binary name (or empty)
 #   CROSS_PKGS  Debian packages needed (space-separated)
 #   CROSS_RUST  stable (rustup target add) | build-std (nightly -Zbuild-std) | nolibc
+#   CROSS_VDSO  present | absent: whether T's process gets a vDSO as target_env runs it (qemu 10
+#               has none for mips), exported as SYS_VDSO_EXPECT (sys-vdso/tests/expect.rs)
 cross_target_info() {
-    CROSS_KIND=qemu CROSS_GNU='' CROSS_QEMU='' CROSS_PKGS='' CROSS_RUST=stable
+    CROSS_KIND=qemu CROSS_GNU='' CROSS_QEMU='' CROSS_PKGS='' CROSS_RUST=stable CROSS_VDSO=present
     case $1 in
         x86_64-unknown-linux-gnu) CROSS_KIND=host CROSS_PKGS="gcc libc6-dev" ;;
         x86_64-unknown-linux-musl) CROSS_KIND=native CROSS_PKGS="gcc" ;;
@@ -88,9 +90,11 @@ cross_target_info() {
         s390x-unknown-linux-gnu) CROSS_GNU=s390x-linux-gnu CROSS_QEMU=qemu-s390x ;;
         mipsel-unknown-linux-gnu)
             CROSS_GNU=mipsel-linux-gnu CROSS_QEMU=qemu-mipsel CROSS_RUST=build-std
+            CROSS_VDSO=absent
             ;;
         mips64el-unknown-linux-gnuabi64)
             CROSS_GNU=mips64el-linux-gnuabi64 CROSS_QEMU=qemu-mips64el CROSS_RUST=build-std
+            CROSS_VDSO=absent
             ;;
         loongarch64-unknown-linux-gnu)
             # No rust-std, no cross gcc in Debian 12: no-libc binaries linked by rust-lld.
@@ -288,8 +292,10 @@ _cross_host_init() {
 # target_env T: export the linker and runner cargo uses for T. Runners are always qemu 10 from
 # $QEMU10_BIN (binfmt_misc is not mounted, and qemu 7.2 gives guests no vDSO), with
 # -L /usr/<triplet> for glibc targets so the guest's dynamic loader and libc are found.
+# Also SYS_VDSO_EXPECT=$CROSS_VDSO, which sys-vdso's tests/expect.rs asserts.
 target_env() {
     cross_target_info "$1" || return
+    export SYS_VDSO_EXPECT=$CROSS_VDSO
     local v
     v=CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<<"$1")
     case $CROSS_KIND in

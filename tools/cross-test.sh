@@ -234,7 +234,7 @@ run_std() {
     (
         target_env "$t"
         echo "+ ${cmd[*]}"
-        env | grep '^CARGO_TARGET_' || true
+        env | grep -E '^(CARGO_TARGET_|SYS_VDSO_EXPECT=)' || true
         exec timeout -k 30 "$TIMEOUT" "${cmd[@]}"
     ) >>"$log" 2>&1 || rc=$?
     n=$(passed_count "$log")

@@ -10,7 +10,8 @@
 # needs (it is not static, unlike qemu 10) are apt-get installed when missing. The rest of the
 # set-up is tools/cross-env.sh's. The build is tools/cross-test.sh's (`cargo test --workspace
 # --exclude sys-macros --target T`, here with --no-run): after cross-test.sh nothing is rebuilt.
-# Two tests that take a vDSO for granted on non-mips targets are skipped (SKIP_TESTS below).
+# Every test runs with SYS_VDSO_EXPECT=absent, which the tests that check the vDSO's presence
+# read (sys-vdso/tests/expect.rs, sys-auxv/tests/process.rs, tests/checks/auxv.rs).
 #
 # Usage: tools/novdso-test.sh [TARGET...]
 #   default: aarch64-unknown-linux-gnu riscv64gc-unknown-linux-gnu armv7-unknown-linux-gnueabihf;
@@ -35,12 +36,6 @@ KNOWN_TARGETS=("${DEFAULT_TARGETS[@]}" thumbv7neon-unknown-linux-gnueabihf
 # binaries skipped (package-dir/name).
 PACKAGES=(sys-vdso sys-auxv .)
 SKIP=(./zero_cost)
-# Single tests skipped (package-dir/binary:test), each because it takes a vDSO for granted on
-# every non-mips target (true natively and under qemu 10, which is all they expect).
-SKIP_TESTS=(
-    sys-auxv/process:the_vdso_base_is_validated    # panics "no AT_SYSINFO_EHDR"
-    ./raw_syscalls:shared_behaviour_checks_pass    # tests/checks/auxv.rs: "no vDSO (qemu-user 10 ...)"
-)
 # What sys-vdso's tests/expect.rs prints when it has asserted the absence.
 CONFIRMATION='sys-vdso expect: absent confirmed'
 
@@ -260,9 +255,6 @@ run_target() {
     while read -r dir name exe; do
         local args=()
         [[ $dir/$name != sys-vdso/expect ]] || args=(--nocapture)
-        for s in "${SKIP_TESTS[@]}"; do
-            [[ ${s%%:*} != "$dir/$name" ]] || args+=(--exact --skip "${s#*:}")
-        done
         echo "+ (cd $dir && SYS_VDSO_EXPECT=absent ${qemu[*]} $exe ${args[*]})" >>"$log"
         rc=0
         out=$(cd "$dir" && SYS_VDSO_EXPECT=absent CARGO_MANIFEST_DIR=$root/$dir \

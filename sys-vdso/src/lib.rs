@@ -30,7 +30,10 @@
 //! [`Image`] parses any ELF shared object from a byte slice (a pure function: fuzzed, and tested
 //! under Miri); [`Vdso`] is this process's vDSO, found through `AT_SYSINFO_EHDR`, with
 //! [`Vdso::lookup`] by name and version and [`Vdso::symbols`] to list the exports. The
-//! [trust model](vdso) says what is taken on faith from the kernel.
+//! [trust model](vdso) says what is taken on faith from the kernel. One parser serves both: it
+//! is generic over the [`Layout`], which is read from the image for [`Image::parse`]
+//! ([`AnyLayout`]) and fixed at compile time for the live vDSO ([`NativeLayout`]), so the
+//! first call runs about half the code; the fuzz checks require both readings to agree.
 //!
 //! ```
 //! use sys_vdso::{ClockId, clock_gettime, getrandom};

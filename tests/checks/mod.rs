@@ -17,6 +17,34 @@ mod auxv;
 mod declared;
 mod vdso;
 
+/// What the test runner says of this process's vDSO: `SYS_VDSO_EXPECT=present` or `absent` in
+/// the environment at process entry (as sys-auxv captured it; tools/cross-test.sh and
+/// tools/novdso-test.sh set it per target and runner), `None` when it is unset or unreadable
+/// (no capture, as on musl): then only the consistency of what is there is checked.
+pub fn expected_vdso() -> Option<bool> {
+    let mut envp = libsys::sys_auxv::envp()?;
+    const KEY: &[u8] = b"SYS_VDSO_EXPECT=";
+    loop {
+        // SAFETY: `envp` is the initial stack's NULL-terminated array of C strings, captured at
+        // start-up; it is read up to its NULL and never written.
+        let entry = unsafe { envp.read() };
+        if entry.is_null() {
+            return None;
+        }
+        // SAFETY: every entry before the NULL is a NUL-terminated string on the initial stack.
+        let bytes = unsafe { core::ffi::CStr::from_ptr(entry) }.to_bytes();
+        if let Some(value) = bytes.strip_prefix(KEY) {
+            return match value {
+                b"present" => Some(true),
+                b"absent" => Some(false),
+                _ => None,
+            };
+        }
+        // SAFETY: the entry was not the NULL, so the next one is still in the array.
+        envp = unsafe { envp.add(1) };
+    }
+}
+
 /// A check: `Ok` or a message saying what differed.
 pub type Check = fn() -> Result<(), &'static str>;
 

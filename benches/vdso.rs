@@ -1,8 +1,8 @@
 //! What the vDSO-backed functions of sys-vdso cost next to their peers, side by side in one run
 //! (criterion): `clock_gettime` (MONOTONIC, REALTIME, MONOTONIC_COARSE), `gettimeofday`,
 //! `getcpu` and `getrandom` (16 B and 4 KiB) through sys-vdso, glibc, rustix, std and the raw
-//! system call (`sys_vdso::syscall`). Then the one-time cost in a fresh process: this binary
-//! runs itself again once per sample, and each child times a single first call of one variant.
+//! system call (`sys_vdso::syscall`), by criterion and in interleaved rounds. The one-time cost
+//! of the first call in a fresh process is `benches/first_call.rs`.
 //!
 //! Run: `cargo bench --bench vdso`. x86_64 only (criterion and the peers are x86_64
 //! dev-dependencies). Prints a table of medians and ratios to sys-vdso at the end. Facts:
@@ -21,12 +21,9 @@ mod bench {
     use criterion::{BenchmarkGroup, Criterion, measurement::WallTime};
     use libsys::sys_vdso::{self, ClockId, Timespec};
     use std::hint::black_box;
-    use std::process::Command;
     use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
     const GROUP: &str = "vdso";
-    /// Environment variable that makes this binary a child measuring one first call.
-    const CHILD: &str = "SYS_VDSO_BENCH_FIRST_CALL";
 
     /// Steady-state variants: (name, what, ratio base).
     const VARIANTS: &[(&str, &str, &str)] = &[
@@ -178,44 +175,6 @@ mod bench {
         ),
     ];
 
-    /// First-call variants, each timed in a fresh process: (name, what).
-    const FIRST: &[(&str, &str)] = &[
-        (
-            "sys_vdso_clock_gettime",
-            "sys-vdso `clock_gettime(MONOTONIC)` (auxv lookup, parse, resolve, call)",
-        ),
-        (
-            "sys_vdso_parse",
-            "sys-vdso `Vdso::get()` alone (headers, dynamic table, hash tables)",
-        ),
-        ("sys_vdso_getcpu", "sys-vdso `getcpu`"),
-        (
-            "rustix_sched_getcpu",
-            "rustix `thread::sched_getcpu` (its vDSO init and parse)",
-        ),
-        (
-            "sys_vdso_getcpu_second",
-            "sys-vdso `getcpu` after a `clock_gettime` (image already parsed: lookup only)",
-        ),
-        (
-            "sys_auxv_sysinfo_ehdr",
-            "sys-auxv `sysinfo_ehdr()` alone (the base address every first call starts from)",
-        ),
-        (
-            "sys_vdso_getrandom",
-            "sys-vdso `getrandom` 16 B (resolve, parameter query, state mmap, call)",
-        ),
-        (
-            "rustix_clock_gettime",
-            "rustix `time::clock_gettime(Monotonic)` (its auxv init and vDSO parse)",
-        ),
-        (
-            "glibc_clock_gettime",
-            "glibc `clock_gettime(CLOCK_MONOTONIC)` (vDSO parsed by ld.so before main)",
-        ),
-        ("std_instant", "`Instant::now` (glibc)"),
-    ];
-
     fn mix(ts: Timespec) -> u64 {
         (ts.sec ^ ts.nsec) as u64
     }
@@ -261,90 +220,6 @@ mod bench {
     fn libc_getrandom(buf: &mut [u8]) -> u64 {
         // SAFETY: `buf` is valid for writes of its length.
         unsafe { libc::getrandom(buf.as_mut_ptr().cast(), buf.len(), 0) as u64 }
-    }
-
-    /// In a child: times the first call of `name` and prints the nanoseconds.
-    fn child(name: &str) {
-        // Warm the clock used for timing (std's Instant, through glibc's vDSO pointer).
-        for _ in 0..3 {
-            black_box(Instant::now());
-        }
-        let mut buf = [0u8; 16];
-        if name == "sys_vdso_getcpu_second" {
-            black_box(ours_clock(ClockId::MONOTONIC));
-        }
-        let f = minor_faults();
-        let t = Instant::now();
-        let v = match name {
-            "sys_vdso_clock_gettime" => ours_clock(ClockId::MONOTONIC),
-            "sys_vdso_parse" => {
-                sys_vdso::Vdso::get().map_or(0, |v| v.image().symbol_count() as u64)
-            }
-            "sys_vdso_getcpu" | "sys_vdso_getcpu_second" => {
-                sys_vdso::getcpu().map_or(0, |c| u64::from(c.0) + 1)
-            }
-            "sys_auxv_sysinfo_ehdr" => {
-                libsys::sys_auxv::sysinfo_ehdr().map_or(0, |p| p.as_ptr() as u64)
-            }
-            "sys_vdso_getrandom" => sys_vdso::getrandom(&mut buf, 0).map_or(0, |n| n as u64),
-            "rustix_clock_gettime" => rustix_clock(rustix::time::ClockId::Monotonic),
-            "rustix_sched_getcpu" => rustix::thread::sched_getcpu() as u64 + 1,
-            "glibc_clock_gettime" => libc_clock(libc::CLOCK_MONOTONIC),
-            "std_instant" => Instant::now().elapsed().as_nanos() as u64 + 1,
-            _ => panic!("unknown first-call variant {name}"),
-        };
-        let ns = t.elapsed().as_nanos();
-        let faults = minor_faults() - f;
-        black_box(v);
-        println!("{ns} {faults}");
-    }
-
-    /// Minor page faults of this process so far (getrusage(2)).
-    fn minor_faults() -> i64 {
-        // SAFETY: an all-zero rusage is a valid value to be overwritten.
-        let mut r: libc::rusage = unsafe { std::mem::zeroed() };
-        // SAFETY: `r` is valid for writes.
-        unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut r) };
-        r.ru_minflt
-    }
-
-    /// Runs `samples` children per first-call variant, interleaved, and prints the medians.
-    fn first_calls(samples: usize) {
-        let exe = std::env::current_exe().expect("current_exe");
-        let mut times: Vec<Vec<u128>> = vec![Vec::new(); FIRST.len()];
-        let mut faults: Vec<Vec<i64>> = vec![Vec::new(); FIRST.len()];
-        for _ in 0..samples {
-            for (i, &(name, _)) in FIRST.iter().enumerate() {
-                let out = Command::new(&exe).env(CHILD, name).output().expect("spawn");
-                let s = String::from_utf8_lossy(&out.stdout);
-                let mut w = s.split_whitespace().map(str::parse::<i64>);
-                match (w.next(), w.next()) {
-                    (Some(Ok(ns)), Some(Ok(f))) if out.status.success() => {
-                        times[i].push(ns as u128);
-                        faults[i].push(f);
-                    }
-                    _ => panic!(
-                        "child {name} failed: {s} {}",
-                        String::from_utf8_lossy(&out.stderr)
-                    ),
-                }
-            }
-        }
-        println!("\nfirst call in a fresh process, ns ({samples} processes each):");
-        println!("| variant | median | p10–p90 | page faults (median) |");
-        println!("|---|---:|---|---:|");
-        for (((_, what), t), f) in FIRST.iter().zip(&mut times).zip(&mut faults) {
-            t.sort_unstable();
-            f.sort_unstable();
-            let q = |p: usize| t[(t.len() - 1) * p / 100];
-            println!(
-                "| {what} | {} | {}–{} | {} |",
-                q(50),
-                q(10),
-                q(90),
-                f[f.len() / 2]
-            );
-        }
     }
 
     /// The table of this run's medians and the ratio to sys-vdso in each row group.
@@ -659,10 +534,6 @@ mod bench {
     }
 
     pub fn main() {
-        if let Ok(name) = std::env::var(CHILD) {
-            child(&name);
-            return;
-        }
         assert!(
             sys_vdso::entry_point(sys_vdso::Function::ClockGettime).is_some(),
             "this process has no vDSO clock_gettime: the figures would compare system calls"
@@ -690,11 +561,6 @@ mod bench {
         if rounds > 0 {
             interleaved(rounds);
         }
-        let samples = std::env::var("SYS_VDSO_BENCH_PROCESSES")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(200);
-        first_calls(samples);
     }
 }
 

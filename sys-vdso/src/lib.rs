@@ -17,9 +17,9 @@
 //! each one uses. Nothing here panics (clippy denies indexing, `unwrap` and `panic!` in the
 //! library).
 //!
-//! The first call of the first function parses the vDSO (about 2 µs cold on the benchmark
-//! machine, BENCHMARKS.md); the parsed image is kept, so the first call of each further function
-//! only looks its symbol up. `getrandom`'s first call also queries the vgetrandom parameters and
+//! The first call of the first function parses the vDSO (1.8–2.3 µs in a fresh process on the
+//! benchmark machine, about half of rustix's first call in the same run: BENCHMARKS.md); the
+//! parsed image is kept, so the first call of each further function only looks its symbol up. `getrandom`'s first call also queries the vgetrandom parameters and
 //! maps the first states.
 //!
 //! # Stack

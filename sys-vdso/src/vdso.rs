@@ -74,7 +74,8 @@ unsafe impl Sync for Vdso {}
 impl Vdso {
     /// Finds and parses this process's vDSO. `None` when there is none (qemu-user before 8.1,
     /// mips under qemu, a kernel booted with `vdso=0`, valgrind) or when it does not parse as an
-    /// image for this machine. The first call parses the headers (well under a microsecond); the
+    /// image for this machine. The first call parses the headers (about a microsecond in a fresh
+    /// process, the auxiliary-vector lookup included); the
     /// result is kept, and later calls copy it.
     pub fn get() -> Option<Vdso> {
         match CACHE.state.load(Ordering::Acquire) {

@@ -62,6 +62,32 @@ _cross_root() {
         "$@"
     fi
 }
+# cross_pick_targets KNOWN DEFAULT [ARG...]: sets the array CROSS_PICKED to the targets the ARGs
+# name (a full name, or a prefix that only one target of the array named KNOWN has), or to the
+# array named DEFAULT when there is no ARG. An ARG that names no target or several: a message
+# on stderr and status 2.
+cross_pick_targets() {
+    local -n _cross_known=$1 _cross_default=$2
+    shift 2
+    local arg t matches
+    CROSS_PICKED=()
+    for arg in "$@"; do
+        matches=()
+        for t in "${_cross_known[@]}"; do
+            if [[ $t == "$arg" ]]; then
+                matches=("$t")
+                break
+            fi
+            [[ $t != "$arg"* ]] || matches+=("$t")
+        done
+        if ((${#matches[@]} != 1)); then
+            echo >&2 "$0: '$arg' matches ${#matches[@]} targets (known: ${_cross_known[*]})"
+            return 2
+        fi
+        CROSS_PICKED+=("${matches[0]}")
+    done
+    ((${#CROSS_PICKED[@]})) || CROSS_PICKED=("${_cross_default[@]}")
+}
 
 # cross_target_info T: describe target T in CROSS_* variables.
 #   CROSS_KIND  host | native (runs on this CPU) | qemu | nolibc (no-libc harness under qemu)
@@ -187,43 +213,52 @@ ensure_qemu10() {
 
 _ensure_qemu10_locked() {
     _cross_qemu10_complete && return 0 # fetched by someone else while we waited
-    local d=$QEMU10_DIR log uri deb
+    local log=$CROSS_LOG_DIR/qemu10.log
+    _cross_fetch_qemu "$QEMU10_DIR" bookworm-backports "qemu-user 10" "$log" || return
+    if ! _cross_qemu10_complete; then
+        CROSS_ERROR="qemu10: $CROSS_QEMU_DEB lacks one of ${_CROSS_QEMU_NEEDED[*]}"
+        return 1
+    fi
+    _cross_say "qemu: $("$QEMU10_BIN/qemu-aarch64" --version | head -n1)"
+}
+
+# _cross_fetch_qemu DIR SUITE WHAT LOG: Debian's qemu-user package of SUITE (bookworm,
+# bookworm-backports) unpacked into DIR/unpacked, fetched once into DIR with a private apt state
+# directory (the system's apt sources stay untouched; the package index only, not the DEP-11
+# metadata). Sets CROSS_QEMU_DEB to the package file; on failure CROSS_ERROR and status 1 or 2.
+_cross_fetch_qemu() {
+    local d=$1 suite=$2 what=$3 log=$4 uri deb
     mkdir -p "$d/parts" "$d/lists/partial" "$d/cache/archives/partial" "$CROSS_LOG_DIR"
-    log=$CROSS_LOG_DIR/qemu10.log
     deb=$(compgen -G "$d/qemu-user_*.deb" | tail -n1 || true)
     if [[ -z $deb ]]; then
-        _cross_say "fetching qemu-user 10 from bookworm-backports (log: $log)"
+        _cross_say "fetching $what from $suite (log: $log)"
         uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
         [[ -n $uri ]] || uri=$(awk '/^deb / && $3 ~ /^bookworm$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
         [[ -n $uri ]] || uri=http://deb.debian.org/debian
-        printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-            "$uri" >|"$d/parts/bpo.sources"
+        printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nTargets: Packages\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+            "$uri" "$suite" >|"$d/parts/$suite.sources"
         local o=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$d/parts"
             -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache")
         if ! apt-get "${o[@]}" update -qq >>"$log" 2>&1; then
-            _cross_apt_failure "$log" "bookworm-backports index from $uri"
+            _cross_apt_failure "$log" "$suite index from $uri"
             return
         fi
-        if ! (cd "$d" && apt-get "${o[@]}" download qemu-user/bookworm-backports) >>"$log" 2>&1; then
-            _cross_apt_failure "$log" "qemu-user/bookworm-backports from $uri"
+        if ! (cd "$d" && apt-get "${o[@]}" download "qemu-user/$suite") >>"$log" 2>&1; then
+            _cross_apt_failure "$log" "qemu-user/$suite from $uri"
             return
         fi
         deb=$(compgen -G "$d/qemu-user_*.deb" | tail -n1 || true)
     fi
+    CROSS_QEMU_DEB=$deb
     # Unpack next to the final place and rename, so nobody sees a half-unpacked tree.
     rm -rf "$d/unpacked.tmp" "$d/unpacked.old"
     if ! dpkg-deb -x "$deb" "$d/unpacked.tmp" >>"$log" 2>&1; then
-        CROSS_ERROR="qemu10: dpkg-deb -x $deb failed, see $log"
+        CROSS_ERROR="$what: dpkg-deb -x $deb failed, see $log"
         return 1
     fi
     [[ ! -e $d/unpacked ]] || mv "$d/unpacked" "$d/unpacked.old"
     mv "$d/unpacked.tmp" "$d/unpacked"
     rm -rf "$d/unpacked.old"
-    if ! _cross_qemu10_complete; then
-        CROSS_ERROR="qemu10: $deb lacks one of ${_CROSS_QEMU_NEEDED[*]}"
-        return 1
-    fi
-    _cross_say "qemu: $("$QEMU10_BIN/qemu-aarch64" --version | head -n1)"
 }
 
 # Turn rustup's error output (file $1) into CROSS_ERROR; 2 when the download does not exist.

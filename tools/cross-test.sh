@@ -49,29 +49,14 @@ usage() {
 }
 
 # ---- arguments ----------------------------------------------------------------------------------
-targets=()
 for arg in "$@"; do
-    case $arg in
-        -h | --help)
-            usage
-            exit 0
-            ;;
-    esac
-    matches=()
-    for t in "${CROSS_TARGETS[@]}"; do
-        if [[ $t == "$arg" ]]; then
-            matches=("$t")
-            break
-        fi
-        [[ $t != "$arg"* ]] || matches+=("$t")
-    done
-    if ((${#matches[@]} != 1)); then
-        echo >&2 "$0: '$arg' matches ${#matches[@]} targets (known: ${CROSS_TARGETS[*]})"
-        exit 2
+    if [[ $arg == -h || $arg == --help ]]; then
+        usage
+        exit 0
     fi
-    targets+=("${matches[0]}")
 done
-((${#targets[@]})) || targets=("${CROSS_TARGETS[@]}")
+cross_pick_targets CROSS_TARGETS CROSS_TARGETS "$@" || exit
+targets=("${CROSS_PICKED[@]}")
 
 mkdir -p "$CROSS_LOG_DIR"
 start=$(date +%s)

@@ -194,27 +194,15 @@ main() {
     export CARGO_TERM_COLOR=never
     # shellcheck source=tools/cross-env.sh
     source tools/cross-env.sh
-    local targets=() arg t matches passed=0 failed=0 res log
+    local targets=() arg t passed=0 failed=0 res log
     for arg in "$@"; do
         if [[ $arg == -h || $arg == --help ]]; then
             sed -n '2,/^set -/{/^#/s/^# \{0,1\}//p}' "$0"
             return 0
         fi
-        matches=()
-        for t in "${CROSS_TARGETS[@]}"; do
-            if [[ $t == "$arg" ]]; then
-                matches=("$t")
-                break
-            fi
-            [[ $t != "$arg"* ]] || matches+=("$t")
-        done
-        if ((${#matches[@]} != 1)); then
-            echo >&2 "$0: '$arg' matches ${#matches[@]} targets (known: ${CROSS_TARGETS[*]})"
-            return 2
-        fi
-        targets+=("${matches[0]}")
     done
-    ((${#targets[@]})) || targets=("${CROSS_TARGETS[@]}")
+    cross_pick_targets CROSS_TARGETS CROSS_TARGETS "$@" || return
+    targets=("${CROSS_PICKED[@]}")
     mkdir -p "$CROSS_LOG_DIR"
     for t in "${targets[@]}"; do
         log=$CROSS_LOG_DIR/$t.examples.log

@@ -30,6 +30,7 @@ set -CeEuo pipefail
 trap 's=$?; echo >&2 "$0: error on line ${LINENO}: ${BASH_COMMAND}"; exit ${s}' ERR
 
 DEFAULT_TARGETS=(aarch64-unknown-linux-gnu riscv64gc-unknown-linux-gnu armv7-unknown-linux-gnueabihf)
+# shellcheck disable=SC2034 # read by name in cross_pick_targets
 KNOWN_TARGETS=("${DEFAULT_TARGETS[@]}" thumbv7neon-unknown-linux-gnueabihf
     powerpc64le-unknown-linux-gnu s390x-unknown-linux-gnu)
 # Packages whose test binaries run (their directories, relative to the repository), and test
@@ -55,27 +56,14 @@ QEMU72_BIN=$QEMU72_DIR/unpacked/usr/bin
 say() { printf 'novdso-test: %s\n' "$*" >&2; }
 
 # ---- arguments ----------------------------------------------------------------------------------
-targets=()
 for arg in "$@"; do
     if [[ $arg == -h || $arg == --help ]]; then
         sed -n '2,/^set -/{/^#/s/^# \{0,1\}//p}' "$0"
         exit 0
     fi
-    matches=()
-    for t in "${KNOWN_TARGETS[@]}"; do
-        if [[ $t == "$arg" ]]; then
-            matches=("$t")
-            break
-        fi
-        [[ $t != "$arg"* ]] || matches+=("$t")
-    done
-    if ((${#matches[@]} != 1)); then
-        echo >&2 "$0: '$arg' matches ${#matches[@]} targets (known: ${KNOWN_TARGETS[*]})"
-        exit 2
-    fi
-    targets+=("${matches[0]}")
 done
-((${#targets[@]})) || targets=("${DEFAULT_TARGETS[@]}")
+cross_pick_targets KNOWN_TARGETS DEFAULT_TARGETS "$@" || exit
+targets=("${CROSS_PICKED[@]}")
 
 mkdir -p "$CROSS_LOG_DIR"
 start=$(date +%s)
@@ -104,39 +92,11 @@ _qemu72_starts() {
 }
 
 _ensure_qemu72_locked() {
-    local d=$QEMU72_DIR log=$CROSS_LOG_DIR/qemu72.log uri deb deps
-    deb=$(compgen -G "$d/qemu-user_*.deb" | tail -n1 || true)
+    local log=$CROSS_LOG_DIR/qemu72.log deb deps
+    deb=$(compgen -G "$QEMU72_DIR/qemu-user_*.deb" | tail -n1 || true)
     if ! _qemu72_complete "$@"; then
-        mkdir -p "$d/parts" "$d/lists/partial" "$d/cache/archives/partial"
-        if [[ -z $deb ]]; then
-            say "fetching qemu-user 7.2 from bookworm (log: $log)"
-            uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-            [[ -n $uri ]] || uri=$(awk '/^deb / && $3 ~ /^bookworm$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
-            [[ -n $uri ]] || uri=http://deb.debian.org/debian
-            # Targets: Packages: the package index only (9 MB), not the DEP-11 metadata.
-            printf 'Types: deb\nURIs: %s\nSuites: bookworm\nComponents: main\nTargets: Packages\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-                "$uri" >|"$d/parts/bookworm.sources"
-            local o=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$d/parts"
-                -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache")
-            if ! apt-get "${o[@]}" update -qq >>"$log" 2>&1; then
-                _cross_apt_failure "$log" "bookworm index from $uri"
-                return
-            fi
-            if ! (cd "$d" && apt-get "${o[@]}" download qemu-user/bookworm) >>"$log" 2>&1; then
-                _cross_apt_failure "$log" "qemu-user/bookworm from $uri"
-                return
-            fi
-            deb=$(compgen -G "$d/qemu-user_*.deb" | tail -n1 || true)
-        fi
-        # Unpack next to the final place and rename, so nobody sees a half-unpacked tree.
-        rm -rf "$d/unpacked.tmp" "$d/unpacked.old"
-        if ! dpkg-deb -x "$deb" "$d/unpacked.tmp" >>"$log" 2>&1; then
-            CROSS_ERROR="qemu72: dpkg-deb -x $deb failed, see $log"
-            return 1
-        fi
-        [[ ! -e $d/unpacked ]] || mv "$d/unpacked" "$d/unpacked.old"
-        mv "$d/unpacked.tmp" "$d/unpacked"
-        rm -rf "$d/unpacked.old"
+        _cross_fetch_qemu "$QEMU72_DIR" bookworm "qemu-user 7.2" "$log" || return
+        deb=$CROSS_QEMU_DEB
         if ! _qemu72_complete "$@"; then
             CROSS_ERROR="qemu72: $deb lacks one of $*"
             return 1

@@ -113,6 +113,25 @@ pub enum Function {
     Getrandom,
 }
 
+impl Function {
+    /// Every function, in declaration order.
+    ///
+    /// ```
+    /// # if cfg!(miri) { return; } // inline asm
+    /// for f in sys_vdso::Function::ALL {
+    ///     println!("{f:?}: {:?}", sys_vdso::entry_point(f));
+    /// }
+    /// ```
+    pub const ALL: [Function; 6] = [
+        Function::ClockGettime,
+        Function::ClockGetres,
+        Function::Gettimeofday,
+        Function::Time,
+        Function::Getcpu,
+        Function::Getrandom,
+    ];
+}
+
 /// The vDSO entry point `f` uses in this process, resolving it if that has not happened yet;
 /// `None` when `f` makes the system call (or, for `gettimeofday` and `time` without an entry of
 /// their own, derives its result from [`clock_gettime`]).

@@ -11,14 +11,7 @@
 
 use sys_vdso::{ClockId, Function, Vdso, entry_point, syscall};
 
-const FUNCTIONS: [Function; 6] = [
-    Function::ClockGettime,
-    Function::ClockGetres,
-    Function::Gettimeofday,
-    Function::Time,
-    Function::Getcpu,
-    Function::Getrandom,
-];
+const FUNCTIONS: [Function; 6] = Function::ALL;
 
 fn libc_vdso_base() -> usize {
     // SAFETY: getauxval has no preconditions.

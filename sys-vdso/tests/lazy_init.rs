@@ -36,21 +36,7 @@ fn racing_first_calls_all_succeed_and_agree() {
         assert!(t.sec >= 0 && *n == 16 && tv.sec > 0 && *time > 0);
         assert!(res.sec == 0 && res.nsec > 0);
     }
-    let first: Vec<_> = [
-        Function::ClockGettime,
-        Function::Getcpu,
-        Function::Getrandom,
-    ]
-    .into_iter()
-    .map(entry_point)
-    .collect();
-    let again: Vec<_> = [
-        Function::ClockGettime,
-        Function::Getcpu,
-        Function::Getrandom,
-    ]
-    .into_iter()
-    .map(entry_point)
-    .collect();
+    let first: Vec<_> = Function::ALL.into_iter().map(entry_point).collect();
+    let again: Vec<_> = Function::ALL.into_iter().map(entry_point).collect();
     assert_eq!(first, again);
 }

@@ -159,12 +159,6 @@ pub struct AnyLayout {
     endian: Endian,
 }
 
-impl AnyLayout {
-    pub(crate) const fn new(class: Class, endian: Endian) -> AnyLayout {
-        AnyLayout { class, endian }
-    }
-}
-
 impl Layout for AnyLayout {
     #[inline(always)]
     fn class(self) -> Class {

@@ -117,25 +117,6 @@ impl<'a> Image<'a, NativeLayout> {
 }
 
 impl<'a, L: Layout> Image<'a, L> {
-    /// The same image, read with run-time class and byte order (what [`Image::parse`] returns).
-    pub fn to_any(&self) -> Image<'a> {
-        Image {
-            b: Bytes {
-                data: self.b.data,
-                layout: AnyLayout::new(self.class(), self.endian()),
-            },
-            machine: self.machine,
-            bias: self.bias,
-            strings: self.strings,
-            symtab: self.symtab,
-            syment: self.syment,
-            nsyms: self.nsyms,
-            sysv: self.sysv,
-            gnu: self.gnu,
-            versions: self.versions,
-        }
-    }
-
     /// The rest of [`Image::parse`], after the file and program headers: `h` must come from
     /// `Headers::read` over these bytes or over a prefix of the same mapping.
     // Inlined: the live path runs this once, cold; one body is fewer cache lines to fetch.

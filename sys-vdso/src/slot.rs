@@ -45,7 +45,8 @@ impl Slot {
         check: impl FnOnce(usize) -> bool,
     ) -> usize {
         let v = if ENABLED.load(Relaxed) {
-            name.and_then(|n| Vdso::get()?.address_of(n, version))
+            name.and_then(|n| Vdso::get()?.lookup(n, Some(version)))
+                .map(|p| p.as_ptr().expose_provenance())
                 .filter(|&p| p > ABSENT && check(p))
                 .unwrap_or(ABSENT)
         } else {

@@ -157,13 +157,9 @@ impl Vdso {
     /// `__kernel_vsyscall`, … Calling it is up to the caller, with the signature and calling
     /// convention the kernel documents for it.
     pub fn lookup(&self, name: &str, version: Option<&str>) -> Option<NonNull<()>> {
-        self.address(&self.image.lookup(name, version)?)
-    }
-
-    /// [`Vdso::lookup`] as an address, for the entry-point slots.
-    pub(crate) fn address_of(&self, name: &str, version: &str) -> Option<usize> {
-        let off = self.image.offset_of(name, Some(version))?;
-        Some(self.base.as_ptr().wrapping_add(off).expose_provenance()).filter(|&p| p != 0)
+        // The offset alone: the entry-point slots resolve through here on a first call, cold.
+        let off = self.image.offset_of(name, version)?;
+        NonNull::new(self.base.as_ptr().wrapping_add(off).cast())
     }
 
     /// The address in this process of a symbol of this image.

@@ -59,6 +59,10 @@ pub use sys_vdso;
 #[cfg(feature = "outline")]
 pub use sys_core::outline;
 
+/// Observing and replacing system calls (feature `hooks`): see [`sys_core::hook`].
+#[cfg(feature = "hooks")]
+pub use sys_core::hook;
+
 /// Declares the program's main for a `#![no_std]` `#![no_main]` binary without libc (feature
 /// `start`): the process entry point calls it with the command-line [`Args`] and exits with its
 /// result.

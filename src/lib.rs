@@ -54,6 +54,11 @@ pub use sys_rt;
 pub use sys_rt::{Args, Env};
 pub use sys_vdso;
 
+/// Out-of-line system call stubs and the manifest of their call sites (feature `outline`):
+/// see [`sys_core::outline`].
+#[cfg(feature = "outline")]
+pub use sys_core::outline;
+
 /// Declares the program's main for a `#![no_std]` `#![no_main]` binary without libc (feature
 /// `start`): the process entry point calls it with the command-line [`Args`] and exits with its
 /// result.
@@ -81,7 +86,7 @@ pub mod raw {
 pub mod __private {
     pub use sys_core::arg::{WideFallback, WideOf, arg, packed_len};
     pub use sys_core::call::{
-        Meta, call0_meta, call0_readonly_meta, call1_meta, call1_noreturn_meta,
+        Const, Meta, call0_meta, call0_readonly_meta, call1_meta, call1_noreturn_meta,
         call1_readonly_meta, call2_meta, call2_readonly_meta, call3_meta, call3_readonly_meta,
         call4_meta, call4_readonly_meta, call5_meta, call5_readonly_meta, call6_meta,
         call6_readonly_meta,

@@ -26,6 +26,9 @@ NOLIBC_BIN='{target}/release/nolibc-check' # relative to $CARGO_TARGET_DIR
 # The std test command; mips adds +nightly and -Zbuild-std, the host target drops --target
 # (so it reuses the plain `cargo test --workspace` build of .ci/run).
 TEST_ARGS=(--workspace --exclude sys-macros --no-fail-fast)
+# Then the same behaviour checks once more with every call made from the out-of-line stubs
+# (feature `outline`), plus the stubs' and manifest's own checks.
+OUTLINE_ARGS=(-p libsys --features outline --no-fail-fast --test outline --test raw_syscalls --test declared)
 
 TIMEOUT=${CROSS_TIMEOUT:-1500}
 if [[ -n ${CI:-} ]]; then LOG_TAIL=${CROSS_LOG_TAIL:-40}; else LOG_TAIL=${CROSS_LOG_TAIL:-0}; fi
@@ -207,14 +210,18 @@ report() { # status target text
     esac
 }
 
-# run_std T LOG: cargo test for T; prints "PASS|FAIL<TAB>text".
+# run_std T LOG [ARGS...]: cargo test for T (with TEST_ARGS, or ARGS); prints
+# "PASS|FAIL<TAB>text". LOG should be a fresh file: the passed tests in it are counted.
 run_std() {
     local t=$1 log=$2 rc=0 n
+    shift 2
+    local args=("$@")
+    ((${#args[@]})) || args=("${TEST_ARGS[@]}")
     local cmd=(cargo)
     [[ $CROSS_RUST != build-std ]] || cmd+=(+nightly)
     cmd+=(test)
     [[ $CROSS_RUST != build-std ]] || cmd+=(-Zbuild-std)
-    cmd+=("${TEST_ARGS[@]}")
+    cmd+=("${args[@]}")
     [[ $CROSS_KIND == host ]] || cmd+=(--target "$t")
     (
         target_env "$t"
@@ -232,15 +239,18 @@ run_std() {
     fi
 }
 
-# run_nolibc T LOG: build the no-libc harness for T and run it under qemu 10.
+# run_nolibc T LOG [CARGO-ARGS...]: build the no-libc harness for T (with CARGO-ARGS, such
+# as `--features outline`) and run it under qemu 10.
 run_nolibc() {
     local t=$1 log=$2 rc=0 bin out last n m
+    shift 2
     if [[ ! -f $NOLIBC_MANIFEST ]]; then
         printf 'FAIL\t%s\n' "no-libc harness missing: $NOLIBC_MANIFEST does not exist"
         return
     fi
     local build
     read -r -a build <<<"${NOLIBC_BUILD//\{target\}/$t}"
+    build+=("$@")
     bin=$CARGO_TARGET_DIR/${NOLIBC_BIN//\{target\}/$t}
     (
         target_env "$t"
@@ -305,6 +315,17 @@ for t in "${targets[@]}"; do
         res=$(run_nolibc "$t" "$log")
     else
         res=$(run_std "$t" "$log")
+    fi
+    if [[ ${res%%$'\t'*} == PASS ]]; then
+        olog=$CROSS_LOG_DIR/$t.outline.log
+        : >|"$olog"
+        if [[ $CROSS_KIND == nolibc ]]; then
+            out=$(run_nolibc "$t" "$olog" --features outline)
+        else
+            out=$(run_std "$t" "$olog" "${OUTLINE_ARGS[@]}")
+        fi
+        cat "$olog" >>"$log"
+        if [[ ${out%%$'\t'*} == PASS ]]; then res="$res; outline stubs: ${out#*$'\t'}"; else res="FAIL"$'\t'"outline stubs: ${out#*$'\t'}"; fi
     fi
     if [[ ${res%%$'\t'*} == PASS ]]; then
         ex=$(run_examples "$t" "$log")

@@ -16,6 +16,7 @@
 //! memory that Rust code still relies on. The `_readonly` forms also promise that the syscall
 //! writes no memory visible to Rust.
 
+#[cfg(not(feature = "outline"))]
 use crate::arch;
 use crate::arg::{Arg, Words, packed_len};
 use crate::errno::Errno;
@@ -58,46 +59,138 @@ pub struct Meta {
     pub args: &'static [&'static str],
 }
 
+/// A system call number as the callers of [`invoke`] give it: a constant ([`Const`], what
+/// [`syscall!`](crate::syscall) makes of a path such as `nr::write` or a literal, and what the
+/// `#[syscall]` wrappers pass) or a `usize` known only at run time.
+///
+/// The difference matters only with the `outline` feature, where a constant number gets a stub
+/// of its own ([`crate::outline`]); without it both compile to the same instruction.
+pub trait Number: Copy + sealed::Sealed {
+    /// The number.
+    fn get(self) -> usize;
+
+    /// Makes the call from this number's out-of-line stub.
+    ///
+    /// # Safety
+    /// See the [module documentation](self).
+    #[cfg(feature = "outline")]
+    #[doc(hidden)]
+    unsafe fn outline(self, a: &[usize; 6]) -> usize;
+
+    /// Makes a call that does not return from this number's out-of-line stub.
+    ///
+    /// # Safety
+    /// See the [module documentation](self); the call must not return.
+    #[cfg(feature = "outline")]
+    #[doc(hidden)]
+    unsafe fn outline_noreturn(self, a0: usize) -> !;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for usize {}
+    impl<const N: usize> Sealed for super::Const<N> {}
+}
+
+/// A system call number known at compile time: `Const::<{ nr::write }>`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Const<const N: usize>;
+
+impl Number for usize {
+    #[inline(always)]
+    fn get(self) -> usize {
+        self
+    }
+
+    #[cfg(feature = "outline")]
+    #[inline(always)]
+    unsafe fn outline(self, a: &[usize; 6]) -> usize {
+        // SAFETY: forwarded from the caller.
+        unsafe { crate::outline::generic(self, a[0], a[1], a[2], a[3], a[4], a[5]) }
+    }
+
+    #[cfg(feature = "outline")]
+    #[inline(always)]
+    unsafe fn outline_noreturn(self, a0: usize) -> ! {
+        // SAFETY: forwarded from the caller.
+        unsafe { crate::outline::generic_noreturn(self, a0) }
+    }
+}
+
+impl<const N: usize> Number for Const<N> {
+    #[inline(always)]
+    fn get(self) -> usize {
+        N
+    }
+
+    #[cfg(feature = "outline")]
+    #[inline(always)]
+    unsafe fn outline(self, a: &[usize; 6]) -> usize {
+        // SAFETY: forwarded from the caller.
+        unsafe { crate::outline::pinned::<N>(a[0], a[1], a[2], a[3], a[4], a[5]) }
+    }
+
+    #[cfg(feature = "outline")]
+    #[inline(always)]
+    unsafe fn outline_noreturn(self, a0: usize) -> ! {
+        // SAFETY: forwarded from the caller.
+        unsafe { crate::outline::pinned_noreturn::<N>(a0) }
+    }
+}
+
 /// Makes system call `nr` with the arguments laid out in `w`. The one switch point.
 ///
 /// `meta` describes the call when it comes from a declared wrapper, `None` for [`syscall!`]
 /// and the plain `callN` forms. It is unused for now: a later hook or tracing feature reads it
 /// here, behind a cargo feature, and with the feature off it inlines away.
 ///
+/// Without the `outline` feature the instruction is inlined here; with it, the call goes to
+/// the number's stub in the `libsys_stubs` section ([`crate::outline`]), which costs a call and
+/// a return (`READONLY` is then moot: the compiler sees an ordinary call).
+///
 /// # Safety
 /// See the [module documentation](self).
 #[doc(hidden)]
 #[inline(always)]
-pub unsafe fn invoke<const READONLY: bool>(
+pub unsafe fn invoke<const READONLY: bool, N: Number>(
     meta: Option<&'static Meta>,
-    nr: usize,
+    nr: N,
     w: &Words,
 ) -> RawRet {
     let _ = meta;
-    let a = w.w;
-    // SAFETY: the caller upholds the syscall's contract (module docs); the arch primitive
-    // passes the words in the registers the kernel reads them from.
-    let r = unsafe {
-        match (w.len, READONLY) {
-            (0, false) => arch::syscall0(nr),
-            (0, true) => arch::syscall0_readonly(nr),
-            (1, false) => arch::syscall1(nr, a[0]),
-            (1, true) => arch::syscall1_readonly(nr, a[0]),
-            (2, false) => arch::syscall2(nr, a[0], a[1]),
-            (2, true) => arch::syscall2_readonly(nr, a[0], a[1]),
-            (3, false) => arch::syscall3(nr, a[0], a[1], a[2]),
-            (3, true) => arch::syscall3_readonly(nr, a[0], a[1], a[2]),
-            (4, false) => arch::syscall4(nr, a[0], a[1], a[2], a[3]),
-            (4, true) => arch::syscall4_readonly(nr, a[0], a[1], a[2], a[3]),
-            (5, false) => arch::syscall5(nr, a[0], a[1], a[2], a[3], a[4]),
-            (5, true) => arch::syscall5_readonly(nr, a[0], a[1], a[2], a[3], a[4]),
-            (6, false) => arch::syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]),
-            (6, true) => arch::syscall6_readonly(nr, a[0], a[1], a[2], a[3], a[4], a[5]),
-            // Ruled out at compile time by the `const` checks of the callers below.
-            _ => Errno::E2BIG.raw_ret(),
-        }
-    };
-    RawRet(r)
+    #[cfg(feature = "outline")]
+    {
+        // SAFETY: forwarded from the caller; unused words are zero.
+        RawRet(unsafe { nr.outline(&w.w) })
+    }
+    #[cfg(not(feature = "outline"))]
+    {
+        let nr = nr.get();
+        let a = w.w;
+        // SAFETY: the caller upholds the syscall's contract (module docs); the arch primitive
+        // passes the words in the registers the kernel reads them from.
+        let r = unsafe {
+            match (w.len, READONLY) {
+                (0, false) => arch::syscall0(nr),
+                (0, true) => arch::syscall0_readonly(nr),
+                (1, false) => arch::syscall1(nr, a[0]),
+                (1, true) => arch::syscall1_readonly(nr, a[0]),
+                (2, false) => arch::syscall2(nr, a[0], a[1]),
+                (2, true) => arch::syscall2_readonly(nr, a[0], a[1]),
+                (3, false) => arch::syscall3(nr, a[0], a[1], a[2]),
+                (3, true) => arch::syscall3_readonly(nr, a[0], a[1], a[2]),
+                (4, false) => arch::syscall4(nr, a[0], a[1], a[2], a[3]),
+                (4, true) => arch::syscall4_readonly(nr, a[0], a[1], a[2], a[3]),
+                (5, false) => arch::syscall5(nr, a[0], a[1], a[2], a[3], a[4]),
+                (5, true) => arch::syscall5_readonly(nr, a[0], a[1], a[2], a[3], a[4]),
+                (6, false) => arch::syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5]),
+                (6, true) => arch::syscall6_readonly(nr, a[0], a[1], a[2], a[3], a[4], a[5]),
+                // Ruled out at compile time by the `const` checks of the callers below.
+                _ => Errno::E2BIG.raw_ret(),
+            }
+        };
+        RawRet(r)
+    }
 }
 
 /// Defines one `callN` function: `$ro` selects the `readonly` primitives, `$meta` (when
@@ -107,15 +200,15 @@ macro_rules! call_fn {
         $(#[$doc])*
         #[inline(always)]
         #[allow(clippy::too_many_arguments, reason = "six syscall arguments, the number and the meta")]
-        pub unsafe fn $name<$($ty: Arg),*>(
-            $($meta: &'static Meta,)? nr: usize, $($arg: $ty),*
+        pub unsafe fn $name<Nr: Number, $($ty: Arg),*>(
+            $($meta: &'static Meta,)? nr: Nr, $($arg: $ty),*
         ) -> RawRet {
             const { assert!(packed_len(&[$($ty::WIDE),*]) <= 6, "a system call takes at most six argument registers (64-bit values count twice on 32-bit architectures)") };
             #[allow(unused_mut, reason = "the zero-argument form pushes nothing")]
             let mut w = Words::new();
             $(w.push($arg);)*
             // SAFETY: forwarded from the caller.
-            unsafe { invoke::<$ro>(call_fn!(@meta $($meta)?), nr, &w) }
+            unsafe { invoke::<$ro, Nr>(call_fn!(@meta $($meta)?), nr, &w) }
         }
     };
     (@meta) => { None };
@@ -174,10 +267,18 @@ arities! {
 /// See the [module documentation](self); `nr` must be a call that does not return.
 #[doc(hidden)]
 #[inline(always)]
-pub unsafe fn invoke_noreturn(meta: Option<&'static Meta>, nr: usize, a0: usize) -> ! {
+pub unsafe fn invoke_noreturn<N: Number>(meta: Option<&'static Meta>, nr: N, a0: usize) -> ! {
     let _ = meta;
-    // SAFETY: forwarded from the caller.
-    unsafe { arch::syscall1_noreturn(nr, a0) }
+    #[cfg(feature = "outline")]
+    {
+        // SAFETY: forwarded from the caller.
+        unsafe { nr.outline_noreturn(a0) }
+    }
+    #[cfg(not(feature = "outline"))]
+    {
+        // SAFETY: forwarded from the caller.
+        unsafe { arch::syscall1_noreturn(nr.get(), a0) }
+    }
 }
 
 /// Makes a one-argument system call that does not return (`exit`, `exit_group`). If the kernel
@@ -186,7 +287,7 @@ pub unsafe fn invoke_noreturn(meta: Option<&'static Meta>, nr: usize, a0: usize)
 /// # Safety
 /// See the [module documentation](self); `nr` must be a call that does not return.
 #[inline(always)]
-pub unsafe fn call1_noreturn<A: Arg>(nr: usize, a: A) -> ! {
+pub unsafe fn call1_noreturn<Nr: Number, A: Arg>(nr: Nr, a: A) -> ! {
     const {
         assert!(
             !A::WIDE || cfg!(target_pointer_width = "64"),
@@ -202,7 +303,7 @@ pub unsafe fn call1_noreturn<A: Arg>(nr: usize, a: A) -> ! {
 /// # Safety
 /// See the [module documentation](self); `nr` must be a call that does not return.
 #[inline(always)]
-pub unsafe fn call1_noreturn_meta<A: Arg>(meta: &'static Meta, nr: usize, a: A) -> ! {
+pub unsafe fn call1_noreturn_meta<Nr: Number, A: Arg>(meta: &'static Meta, nr: Nr, a: A) -> ! {
     const {
         assert!(
             !A::WIDE || cfg!(target_pointer_width = "64"),

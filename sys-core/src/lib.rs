@@ -24,6 +24,13 @@
 //! Supported: x86_64, x86 (i686), aarch64, arm (A32 and Thumb), riscv64, powerpc64le, s390x,
 //! loongarch64, mipsel (o32) and mips64el (n64). mips needs nightly for
 //! `asm_experimental_arch`. Any other target is a compile error that says so.
+//!
+//! # Features
+//! - `std`: `From<Errno> for std::io::Error` and `std::error::Error for Errno`.
+//! - `outline`: every system call instruction in one linker section, one stub per constant
+//!   number, and a manifest of the call sites (`outline` module): what seccomp pinning and
+//!   Syscall User Dispatch restrict to. Off by default; without it each call is the bare
+//!   instruction, inlined into its caller.
 #![no_std]
 #![cfg_attr(
     any(target_arch = "mips", target_arch = "mips64"),
@@ -33,12 +40,22 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+#[macro_use]
+#[cfg_attr(
+    feature = "outline",
+    expect(
+        dead_code,
+        reason = "with `outline`, every call goes through the stubs' `_site` forms"
+    )
+)]
 mod arch;
 pub mod arg;
 pub mod call;
 mod errno;
 pub mod fd;
 pub mod nr;
+#[cfg(feature = "outline")]
+pub mod outline;
 pub mod ret;
 
 pub use arg::Arg;
@@ -52,6 +69,12 @@ pub use ret::FromRet;
 /// (integers, pointers, references, `Option<&T>`, your own types). A 64-bit value on a 32-bit
 /// architecture takes a register pair, laid out by sys-core; more than six words in all is a
 /// compile error.
+///
+/// The number is a constant when written as a path with at least two segments (`nr::write`,
+/// `libsys::nr::write`) or as a literal: with the `outline` feature such a call gets a stub of
+/// its own, which a seccomp filter can pin the number to ([`outline`](crate#features)). Any
+/// other expression — a variable, a bare identifier, `(nr::write)` — is a number known at run
+/// time and goes through the generic stub. Without the feature both compile to the same code.
 ///
 /// # Safety
 /// The call is `unsafe` and must appear in an `unsafe` block: the caller upholds the syscall's
@@ -67,26 +90,14 @@ pub use ret::FromRet;
 /// ```
 #[macro_export]
 macro_rules! syscall {
-    ($nr:expr $(,)?) => {
-        $crate::call::call0($nr).result()
+    ($nr:literal $(, $a:expr)* $(,)?) => {
+        $crate::__sys_call!(call; $crate::call::Const::<{ $nr }>; $($a),*).result()
     };
-    ($nr:expr, $a:expr $(,)?) => {
-        $crate::call::call1($nr, $a).result()
+    ($p0:ident $(:: $p:ident)+ $(, $a:expr)* $(,)?) => {
+        $crate::__sys_call!(call; $crate::call::Const::<{ $p0 $(:: $p)+ }>; $($a),*).result()
     };
-    ($nr:expr, $a:expr, $b:expr $(,)?) => {
-        $crate::call::call2($nr, $a, $b).result()
-    };
-    ($nr:expr, $a:expr, $b:expr, $c:expr $(,)?) => {
-        $crate::call::call3($nr, $a, $b, $c).result()
-    };
-    ($nr:expr, $a:expr, $b:expr, $c:expr, $d:expr $(,)?) => {
-        $crate::call::call4($nr, $a, $b, $c, $d).result()
-    };
-    ($nr:expr, $a:expr, $b:expr, $c:expr, $d:expr, $e:expr $(,)?) => {
-        $crate::call::call5($nr, $a, $b, $c, $d, $e).result()
-    };
-    ($nr:expr, $a:expr, $b:expr, $c:expr, $d:expr, $e:expr, $f:expr $(,)?) => {
-        $crate::call::call6($nr, $a, $b, $c, $d, $e, $f).result()
+    ($nr:expr $(, $a:expr)* $(,)?) => {
+        $crate::__sys_call!(call; { let nr: usize = $nr; nr }; $($a),*).result()
     };
 }
 
@@ -105,26 +116,14 @@ macro_rules! syscall {
 /// ```
 #[macro_export]
 macro_rules! syscall_readonly {
-    ($nr:expr $(,)?) => {
-        $crate::call::call0_readonly($nr).result()
+    ($nr:literal $(, $a:expr)* $(,)?) => {
+        $crate::__sys_call!(readonly; $crate::call::Const::<{ $nr }>; $($a),*).result()
     };
-    ($nr:expr, $a:expr $(,)?) => {
-        $crate::call::call1_readonly($nr, $a).result()
+    ($p0:ident $(:: $p:ident)+ $(, $a:expr)* $(,)?) => {
+        $crate::__sys_call!(readonly; $crate::call::Const::<{ $p0 $(:: $p)+ }>; $($a),*).result()
     };
-    ($nr:expr, $a:expr, $b:expr $(,)?) => {
-        $crate::call::call2_readonly($nr, $a, $b).result()
-    };
-    ($nr:expr, $a:expr, $b:expr, $c:expr $(,)?) => {
-        $crate::call::call3_readonly($nr, $a, $b, $c).result()
-    };
-    ($nr:expr, $a:expr, $b:expr, $c:expr, $d:expr $(,)?) => {
-        $crate::call::call4_readonly($nr, $a, $b, $c, $d).result()
-    };
-    ($nr:expr, $a:expr, $b:expr, $c:expr, $d:expr, $e:expr $(,)?) => {
-        $crate::call::call5_readonly($nr, $a, $b, $c, $d, $e).result()
-    };
-    ($nr:expr, $a:expr, $b:expr, $c:expr, $d:expr, $e:expr, $f:expr $(,)?) => {
-        $crate::call::call6_readonly($nr, $a, $b, $c, $d, $e, $f).result()
+    ($nr:expr $(, $a:expr)* $(,)?) => {
+        $crate::__sys_call!(readonly; { let nr: usize = $nr; nr }; $($a),*).result()
     };
 }
 
@@ -141,7 +140,65 @@ macro_rules! syscall_readonly {
 /// ```
 #[macro_export]
 macro_rules! syscall_noreturn {
+    ($nr:literal, $a:expr $(,)?) => {
+        $crate::call::call1_noreturn($crate::call::Const::<{ $nr }>, $a)
+    };
+    ($p0:ident $(:: $p:ident)+, $a:expr $(,)?) => {
+        $crate::call::call1_noreturn($crate::call::Const::<{ $p0 $(:: $p)+ }>, $a)
+    };
     ($nr:expr, $a:expr $(,)?) => {
-        $crate::call::call1_noreturn($nr, $a)
+        $crate::call::call1_noreturn({ let nr: usize = $nr; nr }, $a)
+    };
+}
+
+/// The `callN` function for a number of arguments (`call`) and its `readonly` twin. Not
+/// public API: what [`syscall!`] and [`syscall_readonly!`] expand to.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __sys_call {
+    (call; $nr:expr;) => {
+        $crate::call::call0($nr)
+    };
+    (call; $nr:expr; $a:expr) => {
+        $crate::call::call1($nr, $a)
+    };
+    (call; $nr:expr; $a:expr, $b:expr) => {
+        $crate::call::call2($nr, $a, $b)
+    };
+    (call; $nr:expr; $a:expr, $b:expr, $c:expr) => {
+        $crate::call::call3($nr, $a, $b, $c)
+    };
+    (call; $nr:expr; $a:expr, $b:expr, $c:expr, $d:expr) => {
+        $crate::call::call4($nr, $a, $b, $c, $d)
+    };
+    (call; $nr:expr; $a:expr, $b:expr, $c:expr, $d:expr, $e:expr) => {
+        $crate::call::call5($nr, $a, $b, $c, $d, $e)
+    };
+    (call; $nr:expr; $a:expr, $b:expr, $c:expr, $d:expr, $e:expr, $f:expr) => {
+        $crate::call::call6($nr, $a, $b, $c, $d, $e, $f)
+    };
+    (readonly; $nr:expr;) => {
+        $crate::call::call0_readonly($nr)
+    };
+    (readonly; $nr:expr; $a:expr) => {
+        $crate::call::call1_readonly($nr, $a)
+    };
+    (readonly; $nr:expr; $a:expr, $b:expr) => {
+        $crate::call::call2_readonly($nr, $a, $b)
+    };
+    (readonly; $nr:expr; $a:expr, $b:expr, $c:expr) => {
+        $crate::call::call3_readonly($nr, $a, $b, $c)
+    };
+    (readonly; $nr:expr; $a:expr, $b:expr, $c:expr, $d:expr) => {
+        $crate::call::call4_readonly($nr, $a, $b, $c, $d)
+    };
+    (readonly; $nr:expr; $a:expr, $b:expr, $c:expr, $d:expr, $e:expr) => {
+        $crate::call::call5_readonly($nr, $a, $b, $c, $d, $e)
+    };
+    (readonly; $nr:expr; $a:expr, $b:expr, $c:expr, $d:expr, $e:expr, $f:expr) => {
+        $crate::call::call6_readonly($nr, $a, $b, $c, $d, $e, $f)
+    };
+    ($kind:ident; $nr:expr; $($a:expr),*) => {
+        ::core::compile_error!("a system call takes at most six arguments")
     };
 }

@@ -200,7 +200,7 @@ pub(crate) fn wrapper(w: &Wrapper<'_>) -> TokenStream {
 
     let call = if matches!(w.ret, RetKind::Never) {
         quote! {
-            unsafe { #krate::__private::call1_noreturn_meta(&#meta, #nr, #(#words),*) }
+            unsafe { #krate::__private::call1_noreturn_meta(&#meta, #krate::__private::Const::<{ #nr }>, #(#words),*) }
         }
     } else {
         let f = if w.readonly {
@@ -223,7 +223,7 @@ pub(crate) fn wrapper(w: &Wrapper<'_>) -> TokenStream {
             }
         };
         quote! {
-            let #raw = unsafe { #krate::__private::#f(&#meta, #nr, #(#words),*) };
+            let #raw = unsafe { #krate::__private::#f(&#meta, #krate::__private::Const::<{ #nr }>, #(#words),*) };
             #decode
         }
     };

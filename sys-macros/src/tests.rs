@@ -199,7 +199,7 @@ fn a_name_lookup_goes_through_sys_nr_with_the_users_name() {
         "{out}"
     );
     assert!(
-        out.contains("::libsys::__private::call4_meta(&__LIBSYS_META,__LIBSYS_NR,"),
+        out.contains("::libsys::__private::call4_meta(&__LIBSYS_META,::libsys::__private::Const::<{__LIBSYS_NR}>,"),
         "{out}"
     );
     assert!(out.contains("::core::ffi::CStr::as_ptr(path)"), "{out}");
@@ -218,7 +218,7 @@ fn slices_pass_pointer_and_length() {
             pub unsafe fn pwrite64(fd: i32, buf: &[u8], off: u64) -> Result<usize, Errno>;
         ),
     );
-    assert!(out.contains("::x::__private::call4_readonly_meta(&__LIBSYS_META,__LIBSYS_NR,::x::__private::arg::<i32>(fd),buf.as_ptr(),buf.len(),::x::__private::arg::<u64>(off))"), "{out}");
+    assert!(out.contains("::x::__private::call4_readonly_meta(&__LIBSYS_META,::x::__private::Const::<{__LIBSYS_NR}>,::x::__private::arg::<i32>(fd),buf.as_ptr(),buf.len(),::x::__private::arg::<u64>(off))"), "{out}");
 }
 
 #[test]
@@ -271,7 +271,7 @@ fn never_returns_through_the_noreturn_entry_point() {
     );
     assert!(
         out.contains(
-            "call1_noreturn_meta(&__LIBSYS_META,__LIBSYS_NR,::libsys::__private::arg::<i32>(code))"
+            "call1_noreturn_meta(&__LIBSYS_META,::libsys::__private::Const::<{__LIBSYS_NR}>,::libsys::__private::arg::<i32>(code))"
         ),
         "{out}"
     );

@@ -235,7 +235,7 @@ impl Mapper for KernelMapper {
         let flags = MMAP_FLAGS.load(Ordering::Relaxed);
         // SAFETY: a new anonymous mapping at an address the kernel picks touches no existing
         // memory.
-        let p = unsafe { syscall!(MMAP, 0usize, len, prot, flags, -1i32, 0usize) }.ok()?;
+        let p = unsafe { syscall!(self::MMAP, 0usize, len, prot, flags, -1i32, 0usize) }.ok()?;
         NonNull::new(core::ptr::with_exposed_provenance_mut(p))
     }
 

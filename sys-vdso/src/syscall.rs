@@ -26,7 +26,7 @@ const CLOCK_GETRES: usize = nr::clock_getres_time64;
 pub fn clock_gettime(clock: ClockId) -> Result<Timespec, Errno> {
     let mut ts = Timespec::default();
     // SAFETY: `ts` has the layout of `struct __kernel_timespec` and is valid for writes.
-    unsafe { syscall!(CLOCK_GETTIME, clock.raw(), &mut ts) }?;
+    unsafe { syscall!(self::CLOCK_GETTIME, clock.raw(), &mut ts) }?;
     Ok(ts)
 }
 
@@ -37,7 +37,7 @@ pub fn clock_gettime(clock: ClockId) -> Result<Timespec, Errno> {
 pub fn clock_getres(clock: ClockId) -> Result<Timespec, Errno> {
     let mut ts = Timespec::default();
     // SAFETY: as in `clock_gettime`.
-    unsafe { syscall!(CLOCK_GETRES, clock.raw(), &mut ts) }?;
+    unsafe { syscall!(self::CLOCK_GETRES, clock.raw(), &mut ts) }?;
     Ok(ts)
 }
 

@@ -15,6 +15,8 @@ use libsys::{Errno, nr};
 
 mod auxv;
 mod declared;
+#[cfg(feature = "outline")]
+mod outline;
 mod vdso;
 
 /// What the test runner says of this process's vDSO: `SYS_VDSO_EXPECT=present` or `absent` in
@@ -50,6 +52,21 @@ pub type Check = fn() -> Result<(), &'static str>;
 
 /// Every check, by behaviour name.
 pub static ALL: &[(&str, Check)] = &[
+    #[cfg(feature = "outline")]
+    (
+        "outline_every_site_ends_a_syscall_instruction_in_the_stubs",
+        outline::every_site_ends_a_syscall_instruction_in_the_stubs,
+    ),
+    #[cfg(feature = "outline")]
+    (
+        "outline_constant_numbers_are_pinned_to_their_own_stub",
+        outline::constant_numbers_are_pinned_to_their_own_stub,
+    ),
+    #[cfg(feature = "outline")]
+    (
+        "outline_run_time_numbers_use_the_generic_stub",
+        outline::run_time_numbers_use_the_generic_stub,
+    ),
     (
         "declared_wrappers_round_trip_file_io",
         declared::declared_wrappers_round_trip_file_io,

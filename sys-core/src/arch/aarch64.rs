@@ -74,3 +74,48 @@ pub(crate) unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
     // SAFETY: the syscall ends the thread or process; `brk #0x1` traps if it ever returns.
     unsafe { asm!("svc #0", "brk #0x1", in("x8") nr, in("x0") a0, options(nostack, noreturn)) }
 }
+
+/// `syscall6` as the body of an out-of-line stub ([`crate::outline`]): the instruction is
+/// followed by the manifest entry for `SITE` (the `site!` text of the parent module).
+///
+/// # Safety
+/// As `syscall6`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the number and six argument registers"
+)]
+pub(crate) unsafe fn syscall6_site<const SITE: usize>(
+    nr: usize,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> usize {
+    let r;
+    // SAFETY: as in `syscall6`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("svc #0", site!(), site = const SITE, in("x8") nr, in("x0") a0, in("x1") a1,
+             in("x2") a2, in("x3") a3, in("x4") a4, in("x5") a5, lateout("x0") r,
+             options(nostack, preserves_flags));
+    }
+    r
+}
+
+/// `syscall1_noreturn` as the body of an out-of-line stub: the instruction is followed by the
+/// manifest entry for `SITE`.
+///
+/// # Safety
+/// As `syscall1_noreturn`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+pub(crate) unsafe fn syscall1_noreturn_site<const SITE: usize>(nr: usize, a0: usize) -> ! {
+    // SAFETY: as in `syscall1_noreturn`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("svc #0", site!(), "brk #0x1", site = const SITE, in("x8") nr, in("x0") a0,
+             options(nostack, noreturn))
+    }
+}

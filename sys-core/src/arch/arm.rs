@@ -90,3 +90,49 @@ pub(crate) unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
              options(nostack, noreturn));
     }
 }
+
+/// `syscall6` as the body of an out-of-line stub ([`crate::outline`]): the instruction is
+/// followed by the manifest entry for `SITE` (the `site!` text of the parent module).
+///
+/// # Safety
+/// As `syscall6`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the number and six argument registers"
+)]
+pub(crate) unsafe fn syscall6_site<const SITE: usize>(
+    nr: usize,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> usize {
+    let r;
+    // SAFETY: as in `syscall6`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("mov {tmp}, r7", "mov r7, {nr}", "svc #0", site!(), "mov r7, {tmp}",
+             site = const SITE, nr = in(reg) nr, tmp = out(reg) _, in("r0") a0, in("r1") a1,
+             in("r2") a2, in("r3") a3, in("r4") a4, in("r5") a5, lateout("r0") r,
+             options(nostack, preserves_flags));
+    }
+    r
+}
+
+/// `syscall1_noreturn` as the body of an out-of-line stub: the instruction is followed by the
+/// manifest entry for `SITE`.
+///
+/// # Safety
+/// As `syscall1_noreturn`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+pub(crate) unsafe fn syscall1_noreturn_site<const SITE: usize>(nr: usize, a0: usize) -> ! {
+    // SAFETY: as in `syscall1_noreturn`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("mov r7, {nr}", "svc #0", site!(), "udf #16", site = const SITE, nr = in(reg) nr,
+             in("r0") a0, options(nostack, noreturn));
+    }
+}

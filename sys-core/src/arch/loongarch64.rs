@@ -78,3 +78,50 @@ pub(crate) unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
     // SAFETY: the syscall ends the thread or process; `break 0` traps if it ever returns.
     unsafe { asm!("syscall 0", "break 0", in("$a7") nr, in("$a0") a0, options(nostack, noreturn)) }
 }
+
+/// `syscall6` as the body of an out-of-line stub ([`crate::outline`]): the instruction is
+/// followed by the manifest entry for `SITE` (the `site!` text of the parent module).
+///
+/// # Safety
+/// As `syscall6`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the number and six argument registers"
+)]
+pub(crate) unsafe fn syscall6_site<const SITE: usize>(
+    nr: usize,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> usize {
+    let r;
+    // SAFETY: as in `syscall6`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("syscall 0", site!(), site = const SITE, in("$a7") nr, in("$a0") a0,
+             in("$a1") a1, in("$a2") a2, in("$a3") a3, in("$a4") a4, in("$a5") a5,
+             lateout("$a0") r, lateout("$t0") _, lateout("$t1") _, lateout("$t2") _,
+             lateout("$t3") _, lateout("$t4") _, lateout("$t5") _, lateout("$t6") _,
+             lateout("$t7") _, lateout("$t8") _, options(nostack, preserves_flags));
+    }
+    r
+}
+
+/// `syscall1_noreturn` as the body of an out-of-line stub: the instruction is followed by the
+/// manifest entry for `SITE`.
+///
+/// # Safety
+/// As `syscall1_noreturn`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+pub(crate) unsafe fn syscall1_noreturn_site<const SITE: usize>(nr: usize, a0: usize) -> ! {
+    // SAFETY: as in `syscall1_noreturn`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("syscall 0", site!(), "break 0", site = const SITE, in("$a7") nr, in("$a0") a0,
+             options(nostack, noreturn))
+    }
+}

@@ -128,3 +128,79 @@ pub(crate) unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
     // SAFETY: the syscall ends the thread or process; `teq $0, $0` traps if it ever returns.
     unsafe { asm!("syscall", "teq $0, $0", in("$2") nr, in("$4") a0, options(nostack, noreturn)) }
 }
+
+/// `syscall6` as the body of an out-of-line stub ([`crate::outline`]): the instruction is
+/// followed by the manifest entry for `SITE` (the `site!` text of the parent module).
+///
+/// # Safety
+/// As `syscall6`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the number and six argument registers"
+)]
+pub(crate) unsafe fn syscall6_site<const SITE: usize>(
+    nr: usize,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> usize {
+    let r;
+    // SAFETY: as in `syscall6`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!(
+            ".set noat",
+            "addiu $sp, $sp, -32",
+            "sw {a4}, 16($sp)",
+            "sw {a5}, 20($sp)",
+            "sw $1, 0($sp)",
+            "mfhi $1",
+            "sw $1, 4($sp)",
+            "mflo $1",
+            "sw $1, 8($sp)",
+            "syscall",
+            site!(),
+            "lw $1, 4($sp)",
+            "mthi $1",
+            "lw $1, 8($sp)",
+            "mtlo $1",
+            "lw $1, 0($sp)",
+            "addiu $sp, $sp, 32",
+            ".set at",
+            ".set noreorder",
+            "beqz $7, 1f",
+            "nop",
+            "subu $2, $0, $2",
+            "1:",
+            ".set reorder",
+            site = const SITE,
+            a4 = in(reg) a4,
+            a5 = in(reg) a5,
+            inlateout("$2") nr => r, in("$4") a0, in("$5") a1, in("$6") a2, in("$7") a3,
+            lateout("$3") _, lateout("$7") _, lateout("$8") _, lateout("$9") _,
+            lateout("$10") _, lateout("$11") _, lateout("$12") _, lateout("$13") _,
+            lateout("$14") _, lateout("$15") _, lateout("$24") _, lateout("$25") _,
+            options(preserves_flags)
+        );
+    }
+    r
+}
+
+/// `syscall1_noreturn` as the body of an out-of-line stub: the instruction is followed by the
+/// manifest entry for `SITE`.
+///
+/// # Safety
+/// As `syscall1_noreturn`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+pub(crate) unsafe fn syscall1_noreturn_site<const SITE: usize>(nr: usize, a0: usize) -> ! {
+    // SAFETY: as in `syscall1_noreturn`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("syscall", site!(), "teq $0, $0", site = const SITE, in("$2") nr, in("$4") a0,
+             options(nostack, noreturn))
+    }
+}

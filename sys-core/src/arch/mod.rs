@@ -14,8 +14,37 @@
 //! (powerpc64's cr0.SO, mips' a3) negate the result in the asm on the error path only, so the
 //! success path costs nothing extra. Decoding into `Result` happens in [`crate::ret`].
 //!
+//! With the `outline` feature each file also defines the two forms the out-of-line stubs of
+//! [`crate::outline`] are made of:
+//!
+//! - `syscall6_site::<SITE>`: `syscall6` with the label `2:` right after the instruction and a
+//!   manifest entry (the [`site!`] text) recording `SITE` and that address;
+//! - `syscall1_noreturn_site::<SITE>`: the same for `syscall1_noreturn`.
+//!
 //! Nothing here is public API: callers go through [`crate::call`], the one entry point that
 //! later features (hooks, out-of-line stubs) switch.
+
+/// The manifest entry of an out-of-line stub, appended to its asm right after the syscall
+/// instruction: the label `2:` (the address the kernel reports as the instruction pointer of
+/// the call, and seccomp as `instruction_pointer`) and, in the `libsys_manifest` section, two
+/// 32-bit words: the `{site}` operand (the syscall number, or one of the markers of
+/// [`crate::outline`]) and the distance from the word itself to the label. The distance is
+/// resolved by the static linker (no run-time relocation, so the section is read-only) and the
+/// section is `R` (`SHF_GNU_RETAIN`): `--gc-sections` keeps every entry, and with it the stub
+/// it points at. `%progbits` rather than `@progbits`: `@` starts a comment on arm.
+#[cfg(feature = "outline")]
+macro_rules! site {
+    () => {
+        concat!(
+            "2:\n",
+            ".pushsection libsys_manifest,\"aR\",%progbits\n",
+            ".balign 4\n",
+            ".4byte {site}\n",
+            ".4byte 2b - .\n",
+            ".popsection"
+        )
+    };
+}
 
 cfg_if::cfg_if! {
     if #[cfg(not(any(target_os = "linux", target_os = "android")))] {

@@ -99,3 +99,51 @@ pub(crate) unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
     // SAFETY: the syscall ends the thread or process; `trap` traps if it ever returns.
     unsafe { asm!("sc", "trap", in("r0") nr, in("r3") a0, options(nostack, noreturn)) }
 }
+
+/// `syscall6` as the body of an out-of-line stub ([`crate::outline`]): the instruction is
+/// followed by the manifest entry for `SITE` (the `site!` text of the parent module).
+///
+/// # Safety
+/// As `syscall6`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the number and six argument registers"
+)]
+pub(crate) unsafe fn syscall6_site<const SITE: usize>(
+    nr: usize,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> usize {
+    let r;
+    // SAFETY: as in `syscall6`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("sc", site!(), "bns 1f", "neg 3, 3", "1:", site = const SITE,
+             inlateout("r0") nr => _, in("r3") a0, inlateout("r4") a1 => _,
+             inlateout("r5") a2 => _, inlateout("r6") a3 => _, inlateout("r7") a4 => _,
+             inlateout("r8") a5 => _, lateout("r3") r, lateout("r9") _, lateout("r10") _,
+             lateout("r11") _, lateout("r12") _, lateout("cr0") _, lateout("ctr") _,
+             lateout("xer") _, options(nostack, preserves_flags));
+    }
+    r
+}
+
+/// `syscall1_noreturn` as the body of an out-of-line stub: the instruction is followed by the
+/// manifest entry for `SITE`.
+///
+/// # Safety
+/// As `syscall1_noreturn`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+pub(crate) unsafe fn syscall1_noreturn_site<const SITE: usize>(nr: usize, a0: usize) -> ! {
+    // SAFETY: as in `syscall1_noreturn`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("sc", site!(), "trap", site = const SITE, in("r0") nr, in("r3") a0,
+             options(nostack, noreturn))
+    }
+}

@@ -94,3 +94,56 @@ pub(crate) unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
     // SAFETY: the syscall ends the thread or process; `unimp` traps if it ever returns.
     unsafe { asm!("ecall", "unimp", in("a7") nr, in("a0") a0, options(nostack, noreturn)) }
 }
+
+/// `syscall6` as the body of an out-of-line stub ([`crate::outline`]): the instruction is
+/// followed by the manifest entry for `SITE` (the `site!` text of the parent module).
+///
+/// # Safety
+/// As `syscall6`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the number and six argument registers"
+)]
+pub(crate) unsafe fn syscall6_site<const SITE: usize>(
+    nr: usize,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> usize {
+    let r;
+    // SAFETY: as in `syscall6`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("ecall", site!(), site = const SITE, in("a7") nr, in("a0") a0, in("a1") a1,
+             in("a2") a2, in("a3") a3, in("a4") a4, in("a5") a5, lateout("a0") r,
+             lateout("v0") _, lateout("v1") _, lateout("v2") _, lateout("v3") _,
+             lateout("v4") _, lateout("v5") _, lateout("v6") _, lateout("v7") _,
+             lateout("v8") _, lateout("v9") _, lateout("v10") _, lateout("v11") _,
+             lateout("v12") _, lateout("v13") _, lateout("v14") _, lateout("v15") _,
+             lateout("v16") _, lateout("v17") _, lateout("v18") _, lateout("v19") _,
+             lateout("v20") _, lateout("v21") _, lateout("v22") _, lateout("v23") _,
+             lateout("v24") _, lateout("v25") _, lateout("v26") _, lateout("v27") _,
+             lateout("v28") _, lateout("v29") _, lateout("v30") _, lateout("v31") _,
+             options(nostack));
+    }
+    r
+}
+
+/// `syscall1_noreturn` as the body of an out-of-line stub: the instruction is followed by the
+/// manifest entry for `SITE`.
+///
+/// # Safety
+/// As `syscall1_noreturn`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+pub(crate) unsafe fn syscall1_noreturn_site<const SITE: usize>(nr: usize, a0: usize) -> ! {
+    // SAFETY: as in `syscall1_noreturn`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("ecall", site!(), "unimp", site = const SITE, in("a7") nr, in("a0") a0,
+             options(nostack, noreturn))
+    }
+}

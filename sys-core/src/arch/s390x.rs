@@ -77,3 +77,48 @@ pub(crate) unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
     // SAFETY: the syscall ends the thread or process; `j .+2` traps if it ever returns.
     unsafe { asm!("svc 0", "j .+2", in("r1") nr, in("r2") a0, options(nostack, noreturn)) }
 }
+
+/// `syscall6` as the body of an out-of-line stub ([`crate::outline`]): the instruction is
+/// followed by the manifest entry for `SITE` (the `site!` text of the parent module).
+///
+/// # Safety
+/// As `syscall6`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the number and six argument registers"
+)]
+pub(crate) unsafe fn syscall6_site<const SITE: usize>(
+    nr: usize,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> usize {
+    let r;
+    // SAFETY: as in `syscall6`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("svc 0", site!(), site = const SITE, in("r1") nr, in("r2") a0, in("r3") a1,
+             in("r4") a2, in("r5") a3, in("r6") a4, in("r7") a5, lateout("r2") r,
+             options(nostack, preserves_flags));
+    }
+    r
+}
+
+/// `syscall1_noreturn` as the body of an out-of-line stub: the instruction is followed by the
+/// manifest entry for `SITE`.
+///
+/// # Safety
+/// As `syscall1_noreturn`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+pub(crate) unsafe fn syscall1_noreturn_site<const SITE: usize>(nr: usize, a0: usize) -> ! {
+    // SAFETY: as in `syscall1_noreturn`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("svc 0", site!(), "j .+2", site = const SITE, in("r1") nr, in("r2") a0,
+             options(nostack, noreturn))
+    }
+}

@@ -222,3 +222,50 @@ pub(crate) unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
     // SAFETY: the syscall ends the thread or process; `ud2` traps if it ever returns.
     unsafe { asm!("int 0x80", "ud2", in("eax") nr, in("ebx") a0, options(nostack, noreturn)) }
 }
+
+/// `syscall6` as the body of an out-of-line stub ([`crate::outline`]): the instruction is
+/// followed by the manifest entry for `SITE` (the `site!` text of the parent module).
+///
+/// # Safety
+/// As `syscall6`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the number and six argument registers"
+)]
+pub(crate) unsafe fn syscall6_site<const SITE: usize>(
+    nr: usize,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> usize {
+    let r;
+    let words = [nr, a3, a5];
+    // SAFETY: as in `syscall6`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("push ebp", "push esi", "mov esi, [eax + 4]", "mov ebp, [eax + 8]",
+             "mov eax, [eax]", "int 0x80", site!(), "pop esi", "pop ebp", site = const SITE,
+             inlateout("eax") words.as_ptr() => r, in("ebx") a0, in("ecx") a1, in("edx") a2,
+             in("edi") a4, options(preserves_flags));
+    }
+    r
+}
+
+/// `syscall1_noreturn` as the body of an out-of-line stub: the instruction is followed by the
+/// manifest entry for `SITE`.
+///
+/// # Safety
+/// As `syscall1_noreturn`.
+#[cfg(feature = "outline")]
+#[inline(always)]
+pub(crate) unsafe fn syscall1_noreturn_site<const SITE: usize>(nr: usize, a0: usize) -> ! {
+    // SAFETY: as in `syscall1_noreturn`; the manifest entry is data in a section of its own.
+    unsafe {
+        asm!("int 0x80", site!(), "ud2", site = const SITE, in("eax") nr, in("ebx") a0,
+             options(nostack, noreturn))
+    }
+}

@@ -63,6 +63,10 @@ impl Errno {
 
     /// The raw return value a system call would give for this error (`-errno` as `usize`).
     #[inline(always)]
+    #[cfg_attr(
+        feature = "outline",
+        expect(dead_code, reason = "only the inline form of `call::invoke` needs it")
+    )]
     pub(crate) const fn raw_ret(self) -> usize {
         (self.0.get() as usize).wrapping_neg()
     }

@@ -39,6 +39,7 @@ pub mod call;
 mod errno;
 pub mod fd;
 pub mod nr;
+pub mod proto;
 pub mod ret;
 
 pub use arg::Arg;

@@ -22,11 +22,13 @@
 //! ```
 
 mod attr;
+mod check;
 mod diagnostics;
 mod entry;
 mod expand;
 mod fallback;
 mod parse;
+mod proto_table;
 mod validate;
 
 #[cfg(test)]

@@ -121,7 +121,7 @@ pub(crate) fn against_kernel(
             };
             let missing: Vec<String> = params
                 .iter()
-                .map(|p| format!("`{}` ({})", p.name, p.ctype.trim()))
+                .map(|p| format!("`{}` (`{}`)", p.name, p.ctype.trim()))
                 .collect();
             e = e.hint(format!(
                 "{}; declare one argument for each of {}{}",
@@ -153,7 +153,7 @@ pub(crate) fn against_kernel(
             .and_then(|ps| ps.iter().find(|p| p.kind == Kind::Out));
         let what = match out {
             Some(p) => format!(
-                "the kernel writes through `{}` ({})",
+                "the kernel writes through `{}` (`{}`)",
                 p.name,
                 p.ctype.trim()
             ),
@@ -233,7 +233,7 @@ fn pointer_mismatch(a: &ArgPlan, p: &KParam, proto: &KProto) -> Option<Error> {
         Error::tokens(
             &a.tokens,
             format!(
-                "the kernel writes through `{}` ({}), but `{shown}` is {what}",
+                "the kernel writes through `{}` (`{}`), but `{shown}` is {what}",
                 p.name,
                 p.ctype.trim()
             ),

@@ -359,8 +359,10 @@ pub(crate) fn const_check(w: &Wrapper<'_>) -> TokenStream {
     }
     let call = Literal::string(&w.meta_name);
     let span = w.decl.name.span();
+    // An item of its own, not a `const { }` block: evaluated whether or not the wrapper is
+    // ever called (a block would be evaluated only when the function is compiled for a caller).
     quote_spanned! {span=>
-        const {
+        const _: () = {
             #[allow(unused_imports)]
             use #krate::__private::WideFallback as _;
             #krate::__private::proto::check(

@@ -257,10 +257,11 @@ pub(crate) fn validate<'a>(
     if checked {
         errors.extend(args.iter().filter_map(|a| check::rust_type(&a.ty)));
     }
+    // A by-value `Vec`/`String` is the compiler's error first (not `Arg`).
+    let checked = checked && !args.iter().any(|a| check::never_arg(&a.ty));
     if checked
         && errors.is_empty()
         && opts.nr.is_none()
-        && !args.iter().any(|a| check::never_arg(&a.ty))
         && let Some(proto) = check::lookup(&meta_name(&opts, decl))
     {
         check::against_kernel(

@@ -93,6 +93,7 @@ WIDE_TYPES = frozenset({"loff_t", "u64", "s64", "__u64", "__s64", "long long",
 # back): (call, argument). Checked by reading each call's implementation in the kernel source.
 READ_ONLY: dict[tuple[str, str], str] = {
     ("bind", "umyaddr"): "move_addr_to_kernel only",
+    ("rt_sigprocmask", "nset"): "copy_from_user (only `oset` is written)",
     ("connect", "uservaddr"): "move_addr_to_kernel only",
     ("sendto", "buff"): "the data sent",
     ("sendto", "addr"): "move_addr_to_kernel only",

@@ -7314,7 +7314,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "nset",
                 ctype: "sigset_t __user *",
-                kind: Out,
+                kind: In,
             },
             KParam {
                 name: "oset",

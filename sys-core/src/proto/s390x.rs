@@ -1516,7 +1516,7 @@ pub const rt_sigprocmask: Proto = Proto::new(
     "sys_rt_sigprocmask(int how, sigset_t __user *nset, sigset_t __user *oset, size_t sigsetsize)",
     &[
         Param::new("how", "int", Word, false),
-        Param::new("nset", "sigset_t __user *", Out, false),
+        Param::new("nset", "sigset_t __user *", In, false),
         Param::new("oset", "sigset_t __user *", Out, false),
         Param::new("sigsetsize", "size_t", Word, false),
     ],

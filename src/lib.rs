@@ -96,6 +96,7 @@ pub mod __private {
         call6_readonly_meta,
     };
     pub use sys_core::nr::sys_nr;
+    pub use sys_core::proto::{self, sys_proto};
     pub use sys_core::ret::{decode, decode_value};
 
     /// What `#[libsys::main]` expands to calls.

@@ -61,6 +61,7 @@ pub mod hook;
 pub mod nr;
 #[cfg(feature = "outline")]
 pub mod outline;
+pub mod proto;
 pub mod ret;
 
 pub use arg::Arg;

@@ -48,7 +48,9 @@
 
 pub use sys_auxv;
 pub use sys_core;
-pub use sys_core::{Arg, Errno, FromRet, Meta, RawRet, fd, nr, syscall_noreturn, syscall_readonly};
+pub use sys_core::{
+    Arg, ArgKind, Errno, FromRet, Meta, RawRet, fd, nr, syscall_noreturn, syscall_readonly,
+};
 pub use sys_macros::{syscall, syscalls};
 pub use sys_rt;
 pub use sys_rt::{Args, Env};
@@ -90,7 +92,7 @@ pub mod raw {
 pub mod __private {
     pub use sys_core::arg::{WideFallback, WideOf, arg, packed_len};
     pub use sys_core::call::{
-        Const, Meta, call0_meta, call0_readonly_meta, call1_meta, call1_noreturn_meta,
+        ArgKind, Const, Meta, call0_meta, call0_readonly_meta, call1_meta, call1_noreturn_meta,
         call1_readonly_meta, call2_meta, call2_readonly_meta, call3_meta, call3_readonly_meta,
         call4_meta, call4_readonly_meta, call5_meta, call5_readonly_meta, call6_meta,
         call6_readonly_meta,

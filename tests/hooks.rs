@@ -259,3 +259,57 @@ fn installing_and_removing_races_with_calls_from_other_threads() {
     // SAFETY: as above.
     assert!(unsafe { syscall_readonly!(nr::getppid) }.is_ok());
 }
+
+#[declare]
+unsafe fn openat(
+    dirfd: i32,
+    path: &core::ffi::CStr,
+    flags: i32,
+    mode: u32,
+) -> Result<std::os::fd::OwnedFd, Errno>;
+
+#[declare]
+unsafe fn read(fd: std::os::fd::BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno>;
+
+static KINDS: Mutex<Vec<(&str, &[libsys::ArgKind])>> = Mutex::new(Vec::new());
+
+fn record_kinds(call: &mut Call<'_>) -> RawRet {
+    if let Some(m) = call.meta() {
+        KINDS.lock().unwrap().push((m.name, m.kinds));
+    }
+    // SAFETY: each call is made once, as the caller asked.
+    unsafe { call.real() }
+}
+
+#[test]
+fn the_meta_says_what_each_declared_argument_is() {
+    use libsys::ArgKind::{BufOut, Fd, Flags, Path};
+    use std::os::fd::AsFd;
+    let _turn = TURN.lock().unwrap();
+    KINDS.lock().unwrap().clear();
+    // SAFETY: the hook makes each call as asked.
+    unsafe { hook::set_hook(Some(record_kinds)) };
+    // SAFETY: a NUL-terminated path; the descriptor returned is owned by nobody else.
+    let fd = unsafe {
+        openat(
+            -100,
+            c"/proc/self/stat",
+            libc::O_RDONLY | libc::O_CLOEXEC,
+            0,
+        )
+    };
+    let mut buf = [0u8; 16];
+    // SAFETY: `buf` is valid for writes of its length.
+    let n = fd.as_ref().map(|fd| unsafe { read(fd.as_fd(), &mut buf) });
+    // SAFETY: removing the hook.
+    unsafe { hook::set_hook(None) };
+    assert!(matches!(n, Ok(Ok(16))), "{n:?}");
+    let kinds = KINDS.lock().unwrap().clone();
+    assert_eq!(
+        kinds,
+        [
+            ("openat", &[Fd, Path, Flags, Flags][..]),
+            ("read", &[Fd, BufOut][..])
+        ]
+    );
+}

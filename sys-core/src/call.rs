@@ -48,15 +48,47 @@ impl RawRet {
     }
 }
 
-/// What a declared wrapper (`#[syscall]` in sys-macros) knows about its system call: the name
-/// and the argument names, kept in a `static` by the expansion and handed to [`invoke`] for
-/// hooks and tracers. Nothing reads it yet, so it costs nothing.
+/// What a declared wrapper (`#[syscall]` in sys-macros) knows about its system call: the name,
+/// the argument names and what each argument is, kept in a `static` by the expansion and
+/// handed to [`invoke`] for hooks and tracers (feature `hooks`). Without a hook nothing reads
+/// it, so it costs nothing.
 #[derive(Debug)]
 pub struct Meta {
     /// The system call's name (`"openat"`).
     pub name: &'static str,
     /// The declared argument names, in order (`["dirfd", "path", "flags", "mode"]`).
     pub args: &'static [&'static str],
+    /// What each declared argument is, in the same order as `args` (a slice is one argument
+    /// here and two words in the call: pointer and length).
+    pub kinds: &'static [ArgKind],
+}
+
+/// What a declared argument is, as its declaration says, for a tracer to show it decoded.
+///
+/// Decided by `#[syscall]` from the Rust type, and for integers from the name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ArgKind {
+    /// An integer value.
+    Int,
+    /// An integer of flag bits or a mode (named `flags`, `mode`, `prot`, `how`, `options`, or
+    /// ending in `flags`).
+    Flags,
+    /// A file descriptor (`BorrowedFd`, `RawFd`, or an integer named `fd`, `dirfd`, `dfd` or
+    /// ending in `fd`).
+    Fd,
+    /// A NUL-terminated string (`&CStr`, `Option<&CStr>`): a path or a name.
+    Path,
+    /// A buffer the kernel reads: `&[T]`, passed as pointer and length.
+    BufIn,
+    /// A buffer the kernel writes: `&mut [T]`, passed as pointer and length.
+    BufOut,
+    /// A pointer to memory the kernel reads (`&T`, `*const T`, `Option<&T>`).
+    PtrIn,
+    /// A pointer to memory the kernel may write (`&mut T`, `*mut T`, `Option<&mut T>`).
+    PtrOut,
+    /// Anything else (a type of the caller's own that implements `Arg`).
+    Other,
 }
 
 /// A system call number as the callers of [`invoke`] give it: a constant ([`Const`], what

@@ -65,7 +65,7 @@ pub mod proto;
 pub mod ret;
 
 pub use arg::Arg;
-pub use call::{Meta, RawRet};
+pub use call::{ArgKind, Meta, RawRet};
 pub use errno::Errno;
 pub use ret::FromRet;
 

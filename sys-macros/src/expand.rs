@@ -155,6 +155,7 @@ pub(crate) fn wrapper(w: &Wrapper<'_>) -> TokenStream {
 
     let meta_name = Literal::string(&w.meta_name);
     let arg_names = w.args.iter().map(|a| Literal::string(&a.ident.to_string()));
+    let arg_kinds = w.args.iter().map(meta_kind);
     let nr_items = nr_items(w, &nr);
     // Registers: the syntactic count for 32-bit targets (u64/i64 take a pair) as a `cfg`
     // error at the argument; otherwise a compile-time check with sys-core's own packing, which
@@ -237,6 +238,7 @@ pub(crate) fn wrapper(w: &Wrapper<'_>) -> TokenStream {
             static #meta: #krate::__private::Meta = #krate::__private::Meta {
                 name: #meta_name,
                 args: &[#(#arg_names),*],
+                kinds: &[#(#krate::__private::ArgKind::#arg_kinds),*],
             };
             #nr_items
             #registers
@@ -244,6 +246,72 @@ pub(crate) fn wrapper(w: &Wrapper<'_>) -> TokenStream {
             #call
         }
     }
+}
+
+/// The `ArgKind` variant of `Meta::kinds` for an argument: from its Rust type, and for integers
+/// from its name.
+fn meta_kind(a: &crate::validate::ArgPlan) -> Ident {
+    let kind = match a.kind {
+        ArgKind::CStr | ArgKind::OptCStr => "Path",
+        ArgKind::Slice { mutable: false } => "BufIn",
+        ArgKind::Slice { mutable: true } => "BufOut",
+        ArgKind::Value | ArgKind::Wide => {
+            let ty: String = a.ty.tokens.iter().map(ToString::to_string).collect();
+            let name = a.ident.to_string();
+            let name = name.trim_start_matches('_');
+            let int = [
+                "i8",
+                "i16",
+                "i32",
+                "i64",
+                "isize",
+                "u8",
+                "u16",
+                "u32",
+                "u64",
+                "usize",
+                "c_int",
+                "c_uint",
+                "c_long",
+                "c_ulong",
+                "c_longlong",
+                "c_ulonglong",
+                "c_short",
+                "c_ushort",
+                "loff_t",
+                "off_t",
+                "off64_t",
+                "size_t",
+                "pid_t",
+                "mode_t",
+            ];
+            let last = ty.rsplit("::").next().unwrap_or(&ty);
+            if ty.contains("BorrowedFd") || ty.contains("RawFd") {
+                "Fd"
+            } else if ty.starts_with("&mut")
+                || ty.starts_with("*mut")
+                || ty.starts_with("Option<&mut")
+            {
+                "PtrOut"
+            } else if ty.starts_with('&') || ty.starts_with("*const") || ty.starts_with("Option<&")
+            {
+                "PtrIn"
+            } else if int.contains(&last) {
+                if name == "fd" || name == "dirfd" || name == "dfd" || name.ends_with("fd") {
+                    "Fd"
+                } else if ["flags", "mode", "prot", "how", "options"].contains(&name)
+                    || name.ends_with("flags")
+                {
+                    "Flags"
+                } else {
+                    "Int"
+                }
+            } else {
+                "Other"
+            }
+        }
+    };
+    Ident::new(kind, Span::call_site())
 }
 
 /// `const { assert!(packed_len(&[WIDE, …]) <= 6) }`, spanned at the fn's name.

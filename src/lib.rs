@@ -61,6 +61,11 @@ pub use sys_vdso;
 #[cfg(feature = "outline")]
 pub use sys_core::outline;
 
+/// Restricting where system calls come from (feature `restrict`): seccomp policies over the
+/// out-of-line stubs and Syscall User Dispatch; see [`sys_restrict`].
+#[cfg(feature = "restrict")]
+pub use sys_restrict as restrict;
+
 /// Observing and replacing system calls (feature `hooks`): see [`sys_core::hook`].
 #[cfg(feature = "hooks")]
 pub use sys_core::hook;

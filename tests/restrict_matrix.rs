@@ -1,0 +1,299 @@
+//! The restriction matrix, natively (x86_64 and x86; qemu-user would apply a filter to itself):
+//! every policy against every way a program can make a system call, each cell in a fresh
+//! process (this binary again, with `MATRIX_CELL` set) that installs the policy, makes the call
+//! and reports what the kernel did: the call's result, the errno the filter chose, or the
+//! signal that ended the process. The parent prints the matrix and checks each cell against
+//! what the policy promises. `harness = false`; prints `N passed, M failed`.
+//!
+//! Ways: a `#[syscall]` wrapper, `syscall!` with a constant number, the vDSO's own fallback
+//! (`CLOCK_PROCESS_CPUTIME_ID`, which the vDSO answers with a system call of its own), libc's
+//! `syscall(3)`, an `asm!` system call in the program's ordinary `.text`, shellcode in an
+//! `mmap`ed executable page, and a jump into getppid's stub instruction with another number
+//! (`exit_group(42)`: exit status 42 proves it ran) in the registers.
+
+#[cfg(all(feature = "restrict", feature = "std", any(target_arch = "x86_64", target_arch = "x86")))]
+mod matrix {
+    use std::os::unix::process::ExitStatusExt;
+    use libsys::raw::{syscall_noreturn, syscall_readonly};
+    use libsys::restrict::install;
+    use libsys::restrict::policy::Generic;
+    use libsys::restrict::{Action, Arch, Policy};
+    use libsys::sys_vdso;
+    use libsys::{Errno, nr};
+
+    /// The policies, as columns.
+    pub const POLICIES: &[&str] = &["none", "range", "range-kill", "pinned", "allow-list", "pinned+list", "std"];
+    /// The ways, as rows.
+    pub const WAYS: &[&str] = &[
+        "#[syscall] wrapper",
+        "syscall! (constant)",
+        "vDSO fallback",
+        "libc syscall(3)",
+        "asm! in .text",
+        "mmap'd shellcode",
+        "jump into a stub",
+    ];
+
+    /// What a denied call gets where the policy does not kill.
+    const DENY: Action = Action::Errno(1); // EPERM
+
+    fn vdso_rule(p: Policy) -> Policy {
+        match install::vdso_range() {
+            Some(v) => p.allow_range_for(v, &install::vdso_numbers()),
+            None => p,
+        }
+    }
+
+    fn manifest_numbers() -> Vec<u32> {
+        let mut v: Vec<u32> = install::manifest().iter().filter_map(|s| s.nr).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// The policy named `name` for this process.
+    pub fn policy(name: &str) -> Option<Policy> {
+        let arch = Arch::NATIVE;
+        let stubs = install::stubs_range();
+        let p = match name {
+            "range" => vdso_rule(Policy::range(arch, stubs)).otherwise(DENY),
+            "range-kill" => vdso_rule(Policy::range(arch, stubs)).otherwise(Action::KillProcess),
+            "pinned" => vdso_rule(Policy::pinned(arch, &install::manifest(), Generic::Deny)).otherwise(DENY),
+            "allow-list" => vdso_rule(Policy::range(arch, stubs).only_numbers(&manifest_numbers())).otherwise(DENY),
+            "pinned+list" => vdso_rule(
+                Policy::pinned(arch, &install::manifest(), Generic::Deny).only_numbers(&manifest_numbers()),
+            )
+            .otherwise(DENY),
+            "std" => {
+                let mut p = vdso_rule(Policy::range(arch, stubs));
+                for r in install::libc_ranges() {
+                    p = p.allow_range(r);
+                }
+                p.otherwise(DENY)
+            }
+            _ => return None,
+        };
+        Some(p)
+    }
+
+    #[libsys::syscall(readonly)]
+    unsafe fn getppid() -> u32;
+
+    /// getppid through inline asm in this file's `.text`.
+    fn asm_getppid() -> isize {
+        let r: isize;
+        // SAFETY: getppid writes no memory; the registers the instruction changes are declared.
+        #[cfg(target_arch = "x86_64")]
+        unsafe {
+            core::arch::asm!("syscall", inlateout("rax") nr::getppid as isize => r,
+                lateout("rcx") _, lateout("r11") _, options(nostack, readonly));
+        }
+        // SAFETY: as above.
+        #[cfg(target_arch = "x86")]
+        unsafe {
+            core::arch::asm!("int 0x80", inlateout("eax") nr::getppid as isize => r,
+                options(nostack, readonly));
+        }
+        r
+    }
+
+    /// getppid from a page mapped at run time: `mov eax, N; syscall|int 0x80; ret`.
+    fn shellcode_getppid() -> isize {
+        let n = (nr::getppid as u32).to_le_bytes();
+        #[cfg(target_arch = "x86_64")]
+        let code = [0xb8, n[0], n[1], n[2], n[3], 0x0f, 0x05, 0xc3];
+        #[cfg(target_arch = "x86")]
+        let code = [0xb8, n[0], n[1], n[2], n[3], 0xcd, 0x80, 0xc3];
+        // SAFETY: a fresh anonymous mapping, written before it is made executable; the code
+        // is a complete function in the C calling convention that clobbers only eax (and rcx,
+        // r11, which `syscall` changes and the convention does not preserve).
+        unsafe {
+            let page = libc::mmap(
+                core::ptr::null_mut(),
+                4096,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            if page == libc::MAP_FAILED {
+                return -1000;
+            }
+            core::ptr::copy_nonoverlapping(code.as_ptr(), page.cast::<u8>(), code.len());
+            if libc::mprotect(page, 4096, libc::PROT_READ | libc::PROT_EXEC) != 0 {
+                return -1001;
+            }
+            let f: extern "C" fn() -> isize = core::mem::transmute(page);
+            f()
+        }
+    }
+
+    /// Calls the syscall instruction of getppid's stub with `exit_group(42)` in the registers:
+    /// if the kernel runs it, the process exits with 42 — proof that a stub instruction made a
+    /// call of another number. If the filter refuses it with an errno, x86_64's stub returns
+    /// (its instruction is followed by `ret`) and this returns the error; x86's stub restores
+    /// registers it saved before its instruction, so there the process crashes after the
+    /// refusal (the parent reads any signal but SIGSYS as that).
+    fn jump_into_stub() -> isize {
+        let Some(site) = libsys::outline::manifest().find(|s| s.nr == Some(nr::getppid)) else {
+            return -1002;
+        };
+        let insn = site.ip - 2; // `syscall` and `int 0x80` are two bytes
+        let r: isize;
+        // SAFETY: exit_group(42) ends the process if it runs; if it is refused, the stub's
+        // `ret` returns here (x86_64) with every register it may change declared.
+        #[cfg(target_arch = "x86_64")]
+        unsafe {
+            core::arch::asm!("call {f}", f = in(reg) insn, inlateout("rax") nr::exit_group as isize => r,
+                inlateout("rdi") 42usize => _, out("rcx") _, out("r11") _, out("rsi") _, out("rdx") _,
+                out("r8") _, out("r9") _, out("r10") _);
+        }
+        // SAFETY: as above; on x86 a refusal ends in a crash of this child process, which is
+        // what the parent expects.
+        #[cfg(target_arch = "x86")]
+        unsafe {
+            core::arch::asm!("call {f}", f = in(reg) insn, inlateout("eax") nr::exit_group as isize => r,
+                in("ebx") 42usize, out("ecx") _, out("edx") _, out("edi") _);
+        }
+        r
+    }
+
+    /// The outcome of way `w` in this process: `Ok(())` if the call was made and answered as
+    /// the kernel answers it, `Err(errno)` if it failed.
+    fn run_way(w: usize) -> Result<(), i32> {
+        let ppid = std::os::unix::process::parent_id() as isize;
+        let raw = |r: isize| if r < 0 && r > -4096 { Err((-r) as i32) } else if r == ppid { Ok(()) } else { Err(-1) };
+        match w {
+            // SAFETY: getppid writes no memory.
+            0 => raw(unsafe { getppid() } as isize),
+            // SAFETY: as above.
+            1 => match unsafe { syscall_readonly!(nr::getppid) } {
+                Ok(p) => raw(p as isize),
+                Err(e) => Err(e.raw()),
+            },
+            2 => match sys_vdso::clock_gettime(sys_vdso::ClockId::PROCESS_CPUTIME_ID) {
+                Ok(t) if t.sec > 0 || t.nsec > 0 => Ok(()),
+                Ok(_) => Err(-1),
+                Err(e) => Err(e.raw()),
+            },
+            3 => {
+                // SAFETY: getppid through libc's syscall(3).
+                let r = unsafe { libc::syscall(libc::SYS_getppid) };
+                if r < 0 {
+                    Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(-1))
+                } else {
+                    raw(r as isize)
+                }
+            }
+            4 => raw(asm_getppid()),
+            5 => raw(shellcode_getppid()),
+            6 => {
+                let r = jump_into_stub();
+                if r < 0 && r > -4096 { Err((-r) as i32) } else { Err(-1) }
+            }
+            _ => Err(-1),
+        }
+    }
+
+    /// A cell's child: installs the policy, makes the call, exits 0 (made) or 100 + errno.
+    pub fn child(cell: &str) -> ! {
+        let (p, w) = cell.split_once(':').unwrap_or(("?", "?"));
+        let w: usize = w.parse().unwrap_or(usize::MAX);
+        if p != "none" {
+            let Some(policy) = policy(p) else { std::process::exit(90) };
+            let filter = match policy.compile() {
+                Ok(f) => f,
+                Err(_) => std::process::exit(91),
+            };
+            if install::restrict(&filter).is_err() {
+                std::process::exit(92);
+            }
+        }
+        let code = match run_way(w) {
+            Ok(()) => 0,
+            Err(e) if e > 0 && e < 100 => 100 + e,
+            Err(_) => 99,
+        };
+        // Leave without another system call than libsys's exit_group (libc's exit would be
+        // refused by the strict policies).
+        libsys_exit(code)
+    }
+
+    fn libsys_exit(code: i32) -> ! {
+        // SAFETY: ends the process.
+        unsafe { syscall_noreturn!(nr::exit_group, code) }
+    }
+
+    /// What cell (policy, way) must show: "ok", "EPERM" or "SIGSYS".
+    fn expected(policy: &str, way: usize) -> &'static str {
+        let libsys = way <= 2; // wrapper, constant syscall!, vDSO fallback
+        match (policy, way) {
+            ("none", _) => "ok",
+            (_, w) if libsys && w <= 2 => "ok",
+            // The jump reaches a stub instruction: any number passes in range mode, and
+            // exit_group is one of the manifest's numbers.
+            ("range" | "range-kill" | "std" | "allow-list", 6) => "ok",
+            // libc's code is allowed in the std-friendly policy.
+            ("std", 3) => "ok",
+            ("range-kill", _) => "SIGSYS",
+            _ => "EPERM",
+        }
+    }
+
+    pub fn main() {
+        if let Ok(cell) = std::env::var("MATRIX_CELL") {
+            child(&cell);
+        }
+        let me = std::env::current_exe().unwrap();
+        let (mut passed, mut failed) = (0, 0);
+        let mut failures = Vec::new();
+        println!("| way \\ policy | {} |", POLICIES.join(" | "));
+        println!("|---|{}", "---|".repeat(POLICIES.len()));
+        for (w, way) in WAYS.iter().enumerate() {
+            let mut row = Vec::new();
+            for p in POLICIES {
+                let status = std::process::Command::new(&me)
+                    .env("MATRIX_CELL", format!("{p}:{w}"))
+                    .status()
+                    .unwrap();
+                let got = match (status.code(), status.signal()) {
+                    (Some(0), _) => "ok".to_string(),
+                    // The jump made exit_group(42) from getppid's stub.
+                    (Some(42), _) if w == 6 => "ok".to_string(),
+                    (Some(c), _) if c > 100 => Errno::from_raw(c - 100)
+                        .and_then(Errno::name)
+                        .unwrap_or("errno?")
+                        .to_string(),
+                    (Some(c), _) => format!("exit {c}"),
+                    (None, Some(s)) if s == libc::SIGSYS => "SIGSYS".to_string(),
+                    // x86: a refused jump crashes in the stub's tail (see `jump_into_stub`).
+                    (None, Some(_)) if w == 6 && cfg!(target_arch = "x86") => "EPERM".to_string(),
+                    (None, Some(s)) => format!("signal {s}"),
+                    _ => "?".to_string(),
+                };
+                let want = expected(p, w);
+                if got == want {
+                    passed += 1;
+                    row.push(got);
+                } else {
+                    failed += 1;
+                    failures.push(format!("{way} under {p}: {got}, expected {want}"));
+                    row.push(format!("**{got}** (want {want})"));
+                }
+            }
+            println!("| {way} | {} |", row.join(" | "));
+        }
+        for f in &failures {
+            println!("FAIL {f}");
+        }
+        println!("{passed} passed, {failed} failed");
+        if failed > 0 {
+            std::process::exit(1);
+        }
+    }
+}
+
+fn main() {
+    #[cfg(all(feature = "restrict", feature = "std", any(target_arch = "x86_64", target_arch = "x86")))]
+    matrix::main();
+}

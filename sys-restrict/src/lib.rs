@@ -76,6 +76,7 @@ pub mod arch;
 pub mod bpf;
 pub mod dump;
 pub mod eval;
+pub mod install;
 pub mod policy;
 
 pub use action::Action;

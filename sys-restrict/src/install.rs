@@ -139,6 +139,9 @@ pub fn manifest() -> Vec<crate::policy::Stub> {
 /// or the dynamic linker (`libc.so*`, `ld-linux*`, `ld-musl*`, `ld64.so*`, `ld.so*`), as
 /// `dl_iterate_phdr` lists them: what a std-friendly policy adds so that Rust's std (which
 /// exits, returns from signal handlers and makes many calls through libc) keeps working.
+///
+/// On x86 (i386) glibc makes its system calls through the vDSO's `__kernel_vsyscall`: a
+/// std-friendly policy there also allows the vDSO for any number.
 #[cfg(feature = "std")]
 pub fn libc_ranges() -> Vec<IpRange> {
     loaded_code(|name| {

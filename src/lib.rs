@@ -59,6 +59,10 @@ pub use sys_vdso;
 #[cfg(feature = "outline")]
 pub use sys_core::outline;
 
+/// Observing and replacing system calls (feature `hooks`): see [`sys_core::hook`].
+#[cfg(feature = "hooks")]
+pub use sys_core::hook;
+
 /// Declares the program's main for a `#![no_std]` `#![no_main]` binary without libc (feature
 /// `start`): the process entry point calls it with the command-line [`Args`] and exits with its
 /// result.
@@ -92,6 +96,7 @@ pub mod __private {
         call6_readonly_meta,
     };
     pub use sys_core::nr::sys_nr;
+    pub use sys_core::proto::{self, sys_proto};
     pub use sys_core::ret::{decode, decode_value};
 
     /// What `#[libsys::main]` expands to calls.

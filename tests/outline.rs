@@ -34,7 +34,10 @@ fn a_declared_wrapper_through_its_stub_matches_std() {
     let mut buf = [0u8; 4096];
     // SAFETY: `buf` is valid for writes of its length.
     let n = unsafe { getcwd(&mut buf) }.unwrap();
-    let cwd = std::env::current_dir().unwrap().into_os_string().into_encoded_bytes();
+    let cwd = std::env::current_dir()
+        .unwrap()
+        .into_os_string()
+        .into_encoded_bytes();
     assert_eq!(&buf[..n - 1], &cwd[..]);
     assert!(outline::manifest().any(|s| s.nr == Some(nr::getcwd)));
 }

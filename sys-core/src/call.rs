@@ -84,6 +84,16 @@ pub trait Number: Copy + sealed::Sealed {
     #[cfg(feature = "outline")]
     #[doc(hidden)]
     unsafe fn outline_noreturn(self, a0: usize) -> !;
+
+    /// The hook slot calls of this number load.
+    #[cfg(feature = "hooks")]
+    #[doc(hidden)]
+    fn slot(self) -> &'static core::sync::atomic::AtomicPtr<()>;
+
+    /// How a hook's [`Call::real`](crate::hook::Call::real) makes this number's call.
+    #[cfg(feature = "hooks")]
+    #[doc(hidden)]
+    fn real() -> crate::hook::Real;
 }
 
 mod sealed {
@@ -115,6 +125,18 @@ impl Number for usize {
         // SAFETY: forwarded from the caller.
         unsafe { crate::outline::generic_noreturn(self, a0) }
     }
+
+    #[cfg(feature = "hooks")]
+    #[inline(always)]
+    fn slot(self) -> &'static core::sync::atomic::AtomicPtr<()> {
+        crate::hook::slot(self)
+    }
+
+    #[cfg(feature = "hooks")]
+    #[inline(always)]
+    fn real() -> crate::hook::Real {
+        crate::hook::real_dynamic
+    }
 }
 
 impl<const N: usize> Number for Const<N> {
@@ -135,6 +157,18 @@ impl<const N: usize> Number for Const<N> {
     unsafe fn outline_noreturn(self, a0: usize) -> ! {
         // SAFETY: forwarded from the caller.
         unsafe { crate::outline::pinned_noreturn::<N>(a0) }
+    }
+
+    #[cfg(feature = "hooks")]
+    #[inline(always)]
+    fn slot(self) -> &'static core::sync::atomic::AtomicPtr<()> {
+        crate::hook::slot(N)
+    }
+
+    #[cfg(feature = "hooks")]
+    #[inline(always)]
+    fn real() -> crate::hook::Real {
+        crate::hook::real_const::<N>
     }
 }
 
@@ -158,6 +192,14 @@ pub unsafe fn invoke<const READONLY: bool, N: Number>(
     w: &Words,
 ) -> RawRet {
     let _ = meta;
+    #[cfg(feature = "hooks")]
+    {
+        let hook = nr.slot().load(core::sync::atomic::Ordering::Relaxed);
+        if !hook.is_null() {
+            // SAFETY: forwarded from the caller.
+            return unsafe { crate::hook::dispatch(hook, meta, nr.get(), &w.w, w.len, N::real()) };
+        }
+    }
     #[cfg(feature = "outline")]
     {
         // SAFETY: forwarded from the caller; unused words are zero.
@@ -269,6 +311,17 @@ arities! {
 #[inline(always)]
 pub unsafe fn invoke_noreturn<N: Number>(meta: Option<&'static Meta>, nr: N, a0: usize) -> ! {
     let _ = meta;
+    #[cfg(feature = "hooks")]
+    {
+        let hook = nr.slot().load(core::sync::atomic::Ordering::Relaxed);
+        if !hook.is_null() {
+            // The hook sees the call (and may make it); if it returns, the call is made.
+            // SAFETY: forwarded from the caller.
+            let _ = unsafe {
+                crate::hook::dispatch(hook, meta, nr.get(), &[a0, 0, 0, 0, 0, 0], 1, N::real())
+            };
+        }
+    }
     #[cfg(feature = "outline")]
     {
         // SAFETY: forwarded from the caller.

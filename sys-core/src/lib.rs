@@ -31,6 +31,9 @@
 //!   number, and a manifest of the call sites (`outline` module): what seccomp pinning and
 //!   Syscall User Dispatch restrict to. Off by default; without it each call is the bare
 //!   instruction, inlined into its caller.
+//! - `hooks`: a process-wide hook and per-number replacements at the one switch point
+//!   (`hook` module), for tracers and sandboxes. Off by default; on, an unhooked call costs one
+//!   relaxed load and a branch more.
 #![no_std]
 #![cfg_attr(
     any(target_arch = "mips", target_arch = "mips64"),
@@ -53,9 +56,12 @@ pub mod arg;
 pub mod call;
 mod errno;
 pub mod fd;
+#[cfg(feature = "hooks")]
+pub mod hook;
 pub mod nr;
 #[cfg(feature = "outline")]
 pub mod outline;
+pub mod proto;
 pub mod ret;
 
 pub use arg::Arg;

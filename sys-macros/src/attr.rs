@@ -1,7 +1,7 @@
 //! Parsing of the options in `#[syscall(…)]` and `#[syscalls(…)]`.
 //!
-//! `readonly`, `noreturn`, `name = "…"`, `nr = N`, `nr(arch = N, …)`, `crate = path`, each at
-//! most once, separated by commas.
+//! `readonly`, `noreturn`, `unchecked`, `name = "…"`, `nr = N`, `nr(arch = N, …)`,
+//! `crate = path`, each at most once, separated by commas.
 
 use crate::diagnostics::Error;
 use crate::parse::{Cursor, split_commas};
@@ -20,6 +20,8 @@ pub(crate) enum Nr {
 pub(crate) struct Options {
     pub(crate) readonly: Option<Ident>,
     pub(crate) noreturn: Option<Ident>,
+    /// `unchecked`: no check against the kernel's prototype (a deliberate deviation).
+    pub(crate) unchecked: Option<Ident>,
     /// `name = "…"`: the value and its literal (for spans).
     pub(crate) name: Option<(String, Literal)>,
     pub(crate) nr: Option<Nr>,
@@ -69,17 +71,17 @@ impl Options {
         }
         let mut c = Cursor::new(part[1..].iter().cloned().collect());
         match key_str.as_str() {
-            "readonly" | "noreturn" => {
+            "readonly" | "noreturn" | "unchecked" => {
                 if !c.is_empty() {
                     return Err(
                         Error::tokens(&part[1..], format!("`{key_str}` takes no value"))
                             .hint(format!("write just `{key_str}`")),
                     );
                 }
-                let slot = if key_str == "readonly" {
-                    &mut self.readonly
-                } else {
-                    &mut self.noreturn
+                let slot = match key_str.as_str() {
+                    "readonly" => &mut self.readonly,
+                    "noreturn" => &mut self.noreturn,
+                    _ => &mut self.unchecked,
                 };
                 if slot.is_some() {
                     return Err(duplicate(key));

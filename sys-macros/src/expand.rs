@@ -167,6 +167,8 @@ pub(crate) fn wrapper(w: &Wrapper<'_>) -> TokenStream {
         None => register_check(w),
     };
 
+    let proto_check = crate::check::const_check(w);
+
     let mut words = Vec::new();
     for a in &w.args {
         let id = &a.ident;
@@ -238,6 +240,7 @@ pub(crate) fn wrapper(w: &Wrapper<'_>) -> TokenStream {
             };
             #nr_items
             #registers
+            #proto_check
             #call
         }
     }

@@ -22,11 +22,13 @@
 //! ```
 
 mod attr;
+mod check;
 mod diagnostics;
 mod entry;
 mod expand;
 mod fallback;
 mod parse;
+mod proto_table;
 mod validate;
 
 #[cfg(test)]
@@ -47,7 +49,14 @@ use proc_macro::TokenStream;
 /// pub unsafe fn exit_group(code: i32) -> !;
 /// ```
 ///
-/// Options: `readonly`, `noreturn` (requires `-> !`), `name = "…"` (the kernel's name, when the
+/// Declarations of a known call are checked against the kernel's own prototype (sys-core's
+/// `proto`, generated from the kernel source): the argument count, `readonly` where the kernel
+/// writes, `&T`/`&[T]` where it writes, a plain return type for a call that can fail, and on
+/// the target being compiled, 64-bit values where it takes a word and the reverse. `&String`,
+/// `&File`, `&&T`, `&mut CStr` and the like are rejected with the type to use. `unchecked`
+/// turns these checks off for a deliberate deviation; `nr = N` declarations are not checked.
+///
+/// Options: `readonly`, `noreturn` (requires `-> !`), `unchecked`, `name = "…"` (the kernel's name, when the
 /// fn's differs), `nr = N` or `nr(arch = N, …)` (a `target_arch` not listed is a compile error
 /// there), `crate = path` (where libsys is, default `::libsys`). Works at module level and in
 /// inherent `impl` blocks; attributes and doc comments pass through.

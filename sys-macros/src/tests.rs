@@ -316,7 +316,7 @@ fn a_block_makes_safe_and_unsafe_wrappers() {
                 /// Docs.
                 pub safe fn getpid() -> u32;
                 #[syscall(readonly)]
-                pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno>;
+                pub fn write(fd: BorrowedFd<'_>, buf: &[u8]) -> Result<usize, Errno>;
             }
         },
     )
@@ -326,7 +326,7 @@ fn a_block_makes_safe_and_unsafe_wrappers() {
         out.contains("#[doc=r\"Docs.\"]#[inline]pubfngetpid()->u32"),
         "{out}"
     );
-    assert!(out.contains("pubunsafefnread("), "{out}");
+    assert!(out.contains("pubunsafefnwrite("), "{out}");
     assert!(out.contains("call3_readonly_meta"), "{out}");
     assert!(!out.contains("#[syscall"), "{out}");
 }

@@ -3,6 +3,7 @@
 //! with a hint; all of a declaration's mistakes are reported together.
 
 use crate::attr::{Nr, Options};
+use crate::check;
 use crate::diagnostics::Error;
 use crate::parse::{Attr, Decl, Param, Type, is_ident, is_punct, path_last};
 use proc_macro2::{Delimiter, Ident, Literal, Span, TokenStream, TokenTree};
@@ -82,6 +83,8 @@ pub(crate) struct Wrapper<'a> {
     /// The argument at which 32-bit targets run out of registers (64-bit values take two),
     /// when 64-bit targets do not.
     pub(crate) wide32: Option<Error>,
+    /// Whether the declaration is checked against the kernel's prototype (not `unchecked`).
+    pub(crate) checked: bool,
 }
 
 const MAX_REGS: usize = 6;
@@ -248,6 +251,30 @@ pub(crate) fn validate<'a>(
         );
     }
 
+    // Against Rust types that cannot be kernel structures and the kernel's own prototype,
+    // unless `unchecked`; a call by number is not known to be the one its name says.
+    let checked = opts.unchecked.is_none();
+    if checked {
+        errors.extend(args.iter().filter_map(|a| check::rust_type(&a.ty)));
+    }
+    // A by-value `Vec`/`String` is the compiler's error first (not `Arg`).
+    let checked = checked && !args.iter().any(|a| check::never_arg(&a.ty));
+    if checked
+        && errors.is_empty()
+        && opts.nr.is_none()
+        && let Some(proto) = check::lookup(&meta_name(&opts, decl))
+    {
+        check::against_kernel(
+            decl,
+            &args,
+            &ret,
+            opts.readonly.as_ref(),
+            proto,
+            &mut errors,
+        );
+    }
+
+    let meta_name = meta_name(&opts, decl);
     let nr = match opts.nr {
         Some(Nr::One(lit)) => NrPlan::One(lit),
         Some(Nr::PerArch(list)) => NrPlan::PerArch(list),
@@ -255,10 +282,6 @@ pub(crate) fn validate<'a>(
             Some((value, lit)) => NrPlan::ByName(Ident::new(value, lit.span())),
             None => NrPlan::ByName(strip_raw(&decl.name)),
         },
-    };
-    let meta_name = match &opts.name {
-        Some((value, _)) => value.clone(),
-        None => strip_raw(&decl.name).to_string(),
     };
 
     if !errors.is_empty() {
@@ -275,7 +298,16 @@ pub(crate) fn validate<'a>(
         ret,
         krate: opts.krate.unwrap_or_else(|| quote!(::libsys)),
         wide32,
+        checked,
     })
+}
+
+/// The system call's name: `name = "…"`, else the fn's.
+fn meta_name(opts: &Options, decl: &Decl) -> String {
+    match &opts.name {
+        Some((value, _)) => value.clone(),
+        None => strip_raw(&decl.name).to_string(),
+    }
 }
 
 /// `r#name` → `name`, with the same span.

@@ -9,7 +9,9 @@
 
 use crate::arch::Arch;
 use crate::bpf::Insn;
-use crate::policy::{Filter, IpRange};
+use crate::policy::Filter;
+#[cfg(any(feature = "outline", feature = "std"))]
+use crate::policy::IpRange;
 use alloc::vec::Vec;
 use sys_core::{Errno, nr, syscall};
 
@@ -82,14 +84,13 @@ pub fn restrict(filter: &Filter) -> Result<(), Errno> {
     install(filter, FLAG_TSYNC)
 }
 
-/// The vDSO's image in this process: where its own system calls come from (clock fallbacks
-/// for clocks it does not serve, `getrandom`'s, and the signal-return trampolines on aarch64,
-/// riscv64, loongarch64, powerpc64, s390x and x86). `None` without a vDSO.
+/// The vDSO's image in this process ([`crate::vdso_range`] as an [`IpRange`]): where its own
+/// system calls come from (clock fallbacks for clocks it does not serve, `getrandom`'s, and the
+/// signal-return trampolines on aarch64, riscv64, loongarch64, powerpc64, s390x and x86).
+/// `None` without a vDSO.
+#[cfg(feature = "outline")]
 pub fn vdso_range() -> Option<IpRange> {
-    let vdso = sys_vdso::vdso::Vdso::get()?;
-    let start = vdso.base().as_ptr() as usize as u64;
-    let len = vdso.image().bytes().len() as u64;
-    Some(IpRange::new(start, start.saturating_add(len)))
+    crate::vdso_range().map(|r| IpRange::new(r.start as u64, r.end as u64))
 }
 
 /// The names of the system calls the vDSO itself may make on some architecture: its fallbacks
@@ -109,7 +110,8 @@ pub const VDSO_CALLS: [&str; 11] = [
 ];
 
 /// This architecture's numbers of [`VDSO_CALLS`] (those it has), for
-/// [`Policy::allow_range_for`](crate::Policy::allow_range_for) with [`vdso_range`].
+/// [`Policy::allow_range_for`](crate::Policy::allow_range_for) with the vDSO's range
+/// (`vdso_range`, feature `outline`).
 pub fn vdso_numbers() -> Vec<u32> {
     (VDSO_CALLS.iter())
         .filter_map(|name| nr::by_name(name))

@@ -78,6 +78,17 @@ pub mod dump;
 pub mod eval;
 pub mod install;
 pub mod policy;
+#[cfg(all(feature = "outline", any(target_arch = "x86_64", target_arch = "x86")))]
+pub mod sud;
+
+/// The address range of this process's vDSO (its loaded extent), if it has one: calls the vDSO
+/// makes itself (the fallbacks of its clocks) come from there.
+#[cfg(feature = "outline")]
+pub fn vdso_range() -> Option<core::ops::Range<usize>> {
+    let v = sys_vdso::Vdso::get()?;
+    let base = v.base().as_ptr() as usize;
+    Some(base..base + v.image().bytes().len())
+}
 
 pub use action::Action;
 pub use arch::{Arch, SeccompData};

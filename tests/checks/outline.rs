@@ -8,31 +8,44 @@ use libsys::outline::{self, Site};
 use libsys::raw::syscall_readonly;
 use libsys::{Errno, nr};
 
-/// The bytes of the architecture's system call instruction, as the stubs encode it; it ends at
-/// a manifest entry's `ip`.
-const INSN: &[u8] = {
+/// The encodings of the architecture's system call instruction, as the stubs encode it; one
+/// of them ends at a manifest entry's `ip`. arm has two: stable rustc cannot tell a Thumb
+/// build from an A32 one with `cfg` (see sys-core's `arch/arm.rs`).
+const INSNS: &[&[u8]] = {
     #[cfg(target_arch = "x86_64")]
-    let insn: &[u8] = &[0x0f, 0x05]; // syscall
+    let insns: &[&[u8]] = &[&[0x0f, 0x05]]; // syscall
     #[cfg(target_arch = "x86")]
-    let insn: &[u8] = &[0xcd, 0x80]; // int 0x80
+    let insns: &[&[u8]] = &[&[0xcd, 0x80]]; // int 0x80
     #[cfg(target_arch = "aarch64")]
-    let insn: &[u8] = &0xd400_0001u32.to_le_bytes(); // svc #0
-    #[cfg(all(target_arch = "arm", target_feature = "thumb-mode"))]
-    let insn: &[u8] = &0xdf00u16.to_le_bytes(); // svc #0 (T1)
-    #[cfg(all(target_arch = "arm", not(target_feature = "thumb-mode")))]
-    let insn: &[u8] = &0xef00_0000u32.to_le_bytes(); // svc #0 (A1, always)
+    let insns: &[&[u8]] = &[&0xd400_0001u32.to_le_bytes()]; // svc #0
+    #[cfg(target_arch = "arm")]
+    let insns: &[&[u8]] = &[&0xdf00u16.to_le_bytes(), &0xef00_0000u32.to_le_bytes()]; // svc #0: T1, A1
     #[cfg(target_arch = "riscv64")]
-    let insn: &[u8] = &0x0000_0073u32.to_le_bytes(); // ecall
+    let insns: &[&[u8]] = &[&0x0000_0073u32.to_le_bytes()]; // ecall
     #[cfg(target_arch = "powerpc64")]
-    let insn: &[u8] = &0x4400_0002u32.to_le_bytes(); // sc (little-endian)
+    let insns: &[&[u8]] = &[&0x4400_0002u32.to_le_bytes()]; // sc (little-endian)
     #[cfg(target_arch = "s390x")]
-    let insn: &[u8] = &[0x0a, 0x00]; // svc 0
+    let insns: &[&[u8]] = &[&[0x0a, 0x00]]; // svc 0
     #[cfg(target_arch = "loongarch64")]
-    let insn: &[u8] = &0x002b_0000u32.to_le_bytes(); // syscall 0
+    let insns: &[&[u8]] = &[&0x002b_0000u32.to_le_bytes()]; // syscall 0
     #[cfg(any(target_arch = "mips", target_arch = "mips64"))]
-    let insn: &[u8] = &0x0000_000cu32.to_le_bytes(); // syscall
-    insn
+    let insns: &[&[u8]] = &[&0x0000_000cu32.to_le_bytes()]; // syscall
+    insns
 };
+
+/// Whether a system call instruction ends at `ip` (inside the stubs section, so the bytes
+/// before it are mapped).
+fn ends_a_syscall_instruction(ip: usize, stubs: &core::ops::Range<usize>) -> bool {
+    INSNS.iter().any(|insn| {
+        let Some(start) = ip.checked_sub(insn.len()).filter(|s| *s >= stubs.start) else {
+            return false;
+        };
+        // SAFETY: `start..ip` lies in the stubs section, which is mapped readable and
+        // executable.
+        let code = unsafe { core::slice::from_raw_parts(start as *const u8, insn.len()) };
+        code == *insn
+    })
+}
 
 #[libsys::syscall(readonly)]
 unsafe fn getppid() -> u32;
@@ -53,11 +66,7 @@ pub fn every_site_ends_a_syscall_instruction_in_the_stubs() -> Result<(), &'stat
         if ip <= stubs.start || ip > stubs.end {
             return Err("a manifest entry lies outside the stubs section");
         }
-        // SAFETY: the instruction before `ip` lies in the stubs section (checked above), which
-        // is mapped readable and executable.
-        let code =
-            unsafe { core::slice::from_raw_parts((ip - INSN.len()) as *const u8, INSN.len()) };
-        if code != INSN {
+        if !ends_a_syscall_instruction(ip, &stubs) {
             return Err("a manifest entry does not follow a system call instruction");
         }
     }

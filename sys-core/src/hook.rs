@@ -1,0 +1,350 @@
+//! Observing and replacing system calls (feature `hooks`): one process-wide hook at
+//! [`crate::call::invoke`], and per-number replacements.
+//!
+//! A [`Hook`] sees every system call libsys makes — its number, its argument words and, for
+//! declared wrappers, the [`Meta`] — and decides what the caller gets: the kernel's answer
+//! ([`Call::real`], possibly after changing the arguments), a result of its own, or an
+//! [`Errno`] without entering the kernel. It is FreeBSD libsys's interposing table, for Rust:
+//!
+//! - [`set_hook`] installs (or removes) the hook for every number;
+//! - [`set_replacement`] installs (or removes) a hook for one number only, which takes
+//!   precedence over the process-wide one for that number; the others pay nothing for it.
+//!
+//! Both are safe to call from any thread at any time: a call racing with an installation sees
+//! either the old or the new hook. A hook may make system calls through libsys itself: while
+//! a hook runs on a thread, that thread's libsys calls go straight to the kernel (with `std`
+//! the flag is per thread; without `std` it is one process-wide flag, right for the
+//! single-threaded programs that a no-libc binary usually is, and conservative otherwise: a
+//! call of another thread made while a hook runs is not hooked).
+//!
+//! Cost: with the feature off, nothing (the zero-cost test). With it on and nothing installed,
+//! one relaxed load of the number's slot and a branch predicted not taken: each number has a
+//! slot of its own, which holds the replacement for that number, or else the process-wide
+//! hook, or else nothing.
+//!
+//! ```
+//! # #[cfg(feature = "hooks")] {
+//! use sys_core::hook::{self, Call};
+//! use sys_core::{Errno, RawRet, nr, syscall_readonly};
+//!
+//! // Refuse getppid without entering the kernel; let everything else through.
+//! fn deny_getppid(_call: &mut Call) -> RawRet {
+//!     Errno::EPERM.into()
+//! }
+//! // SAFETY: the hook returns results the callers can trust (an error).
+//! unsafe { hook::set_replacement(nr::getppid, Some(deny_getppid)) };
+//! // SAFETY: getppid writes no memory.
+//! assert_eq!(unsafe { syscall_readonly!(nr::getppid) }, Err(Errno::EPERM));
+//! // SAFETY: removing a replacement is always fine.
+//! unsafe { hook::set_replacement(nr::getppid, None) };
+//! assert!(unsafe { syscall_readonly!(nr::getppid) }.is_ok());
+//! # }
+//! ```
+
+use crate::call::{Meta, RawRet};
+use crate::errno::Errno;
+use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+
+/// A hook: called instead of the system call, it returns what the caller gets.
+///
+/// It runs on the calling thread, inside whatever the caller holds (a lock, a signal handler
+/// if the call was made from one): keep it short and async-signal-safe if the program makes
+/// system calls from signal handlers.
+pub type Hook = fn(&mut Call<'_>) -> RawRet;
+
+/// A system call as a hook sees it.
+pub struct Call<'a> {
+    nr: usize,
+    args: [usize; 6],
+    len: usize,
+    meta: Option<&'static Meta>,
+    real: Real,
+    _caller: core::marker::PhantomData<&'a ()>,
+}
+
+/// How [`Call::real`] makes the call: the caller's own path for its number (with the
+/// `outline` feature, the number's stub), used when the hook left the number alone.
+pub(crate) type Real = unsafe fn(usize, &[usize; 6]) -> usize;
+
+impl core::fmt::Debug for Call<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Call")
+            .field("nr", &self.nr)
+            .field("name", &crate::nr::name(self.nr))
+            .field("args", &self.args())
+            .field("meta", &self.meta)
+            .finish()
+    }
+}
+
+impl Call<'_> {
+    /// The system call number.
+    pub fn nr(&self) -> usize {
+        self.nr
+    }
+
+    /// The argument words, in register order (64-bit values on 32-bit architectures take two
+    /// words); as many as the caller passed.
+    pub fn args(&self) -> &[usize] {
+        self.args.get(..self.len).unwrap_or(&self.args)
+    }
+
+    /// What the declared wrapper says of the call (its name and argument names), `None` for
+    /// raw [`syscall!`](crate::syscall) calls.
+    pub fn meta(&self) -> Option<&'static Meta> {
+        self.meta
+    }
+
+    /// Changes the number the real call will use.
+    ///
+    /// # Safety
+    /// The arguments must satisfy the new system call's contract (see [`crate::call`]), and
+    /// its result must be one the caller's declaration can trust.
+    pub unsafe fn set_nr(&mut self, nr: usize) {
+        self.nr = nr;
+    }
+
+    /// Changes argument word `i` (`0..6`; past the caller's count it adds words). Out of range:
+    /// nothing happens.
+    ///
+    /// # Safety
+    /// The arguments must satisfy the system call's contract (see [`crate::call`]).
+    pub unsafe fn set_arg(&mut self, i: usize, value: usize) {
+        if let Some(w) = self.args.get_mut(i) {
+            *w = value;
+            self.len = self.len.max(i + 1);
+        }
+    }
+
+    /// Makes the call with the current number and arguments and returns the kernel's answer.
+    ///
+    /// # Safety
+    /// A call that the caller made once may not be safe to make twice (a second `close` of a
+    /// descriptor closes someone else's): call this at most once per hook invocation unless
+    /// the call is idempotent.
+    pub unsafe fn real(&self) -> RawRet {
+        // SAFETY: the caller of `invoke` upheld the contract for these words (or the hook
+        // took it over with `set_nr`/`set_arg`); the hook's caller promises not to repeat a
+        // call that cannot be repeated.
+        RawRet(unsafe { (self.real)(self.nr, &self.args) })
+    }
+}
+
+impl From<Errno> for RawRet {
+    /// The raw form of an error: what the kernel returns for it (`-errno`).
+    fn from(e: Errno) -> RawRet {
+        RawRet((e.raw() as isize).wrapping_neg() as usize)
+    }
+}
+
+/// The first number with a slot of its own on this architecture (mips numbers its calls from
+/// 4000 for o32 and 5000 for n64).
+const BASE: usize = if cfg!(target_arch = "mips") {
+    4000
+} else if cfg!(target_arch = "mips64") {
+    5000
+} else {
+    0
+};
+/// Slots: every number of every table sys-core knows lies in `BASE..BASE + SLOTS` (a test
+/// checks it), except arm's private calls (`0x0f0001`…), which use [`OTHER`].
+const SLOTS: usize = 512;
+
+#[allow(
+    clippy::declare_interior_mutable_const,
+    reason = "an array initialiser"
+)]
+const EMPTY: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+/// What each number's call runs: its replacement, else the process-wide hook, else null.
+static SLOT: [AtomicPtr<()>; SLOTS] = [EMPTY; SLOTS];
+/// The per-number replacements alone (to refill [`SLOT`] when the process-wide hook changes).
+static REPLACED: [AtomicPtr<()>; SLOTS] = [EMPTY; SLOTS];
+/// The process-wide hook, also the slot of numbers without one of their own.
+static OTHER: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+/// Serialises installations (rare); calls never take it.
+static INSTALL: AtomicBool = AtomicBool::new(false);
+
+/// The slot that a call of number `nr` loads.
+#[inline(always)]
+pub(crate) fn slot(nr: usize) -> &'static AtomicPtr<()> {
+    match SLOT.get(nr.wrapping_sub(BASE)) {
+        Some(s) => s,
+        None => &OTHER,
+    }
+}
+
+fn to_ptr(h: Option<Hook>) -> *mut () {
+    h.map_or(core::ptr::null_mut(), |h| h as *mut ())
+}
+
+/// Runs `f` with installations serialised.
+fn installing<R>(f: impl FnOnce() -> R) -> R {
+    while INSTALL
+        .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+        .is_err()
+    {
+        core::hint::spin_loop();
+    }
+    let r = f();
+    INSTALL.store(false, Ordering::Release);
+    r
+}
+
+/// Installs `hook` for every system call libsys makes (`None` removes it) and returns the one
+/// it replaces. Numbers with a replacement of their own ([`set_replacement`]) keep it.
+///
+/// # Safety
+/// The hook decides what every caller gets: it must return results that the callers'
+/// declarations can trust (a descriptor only where the call returns one that nothing else
+/// owns, a length no larger than the buffer, and so on), and make only calls that are sound.
+pub unsafe fn set_hook(hook: Option<Hook>) -> Option<Hook> {
+    let new = to_ptr(hook);
+    installing(|| {
+        let old = OTHER.swap(new, Ordering::AcqRel);
+        for (slot, own) in SLOT.iter().zip(REPLACED.iter()) {
+            let own = own.load(Ordering::Relaxed);
+            slot.store(if own.is_null() { new } else { own }, Ordering::Release);
+        }
+        from_ptr(old)
+    })
+}
+
+/// Installs `hook` for system call `nr` only (`None` removes it, and the process-wide hook, if
+/// any, applies to `nr` again) and returns the replacement it replaces. Numbers outside this
+/// architecture's table cannot have one: `Err(EINVAL)`.
+///
+/// # Safety
+/// As for [`set_hook`], for the callers of `nr`.
+pub unsafe fn set_replacement(nr: usize, hook: Option<Hook>) -> Result<Option<Hook>, Errno> {
+    let i = nr.wrapping_sub(BASE);
+    let (Some(slot), Some(own)) = (SLOT.get(i), REPLACED.get(i)) else {
+        return Err(Errno::EINVAL);
+    };
+    let new = to_ptr(hook);
+    Ok(installing(|| {
+        let old = own.swap(new, Ordering::AcqRel);
+        let fill = if new.is_null() {
+            OTHER.load(Ordering::Relaxed)
+        } else {
+            new
+        };
+        slot.store(fill, Ordering::Release);
+        from_ptr(old)
+    }))
+}
+
+fn from_ptr(p: *mut ()) -> Option<Hook> {
+    if p.is_null() {
+        None
+    } else {
+        // SAFETY: every non-null pointer stored in the tables came from a `Hook` (`to_ptr`).
+        Some(unsafe { core::mem::transmute::<*mut (), Hook>(p) })
+    }
+}
+
+/// Whether a hook is running on this thread (its libsys calls then bypass the hooks).
+mod guard {
+    #[cfg(feature = "std")]
+    std::thread_local! {
+        static IN_HOOK: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+    }
+
+    /// Sets the flag; `false` if it was set already (a hook's own call).
+    #[cfg(feature = "std")]
+    pub(super) fn enter() -> bool {
+        IN_HOOK.try_with(|f| !f.replace(true)).unwrap_or(false)
+    }
+
+    #[cfg(feature = "std")]
+    pub(super) fn leave() {
+        let _ = IN_HOOK.try_with(|f| f.set(false));
+    }
+
+    #[cfg(not(feature = "std"))]
+    static IN_HOOK: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+    #[cfg(not(feature = "std"))]
+    pub(super) fn enter() -> bool {
+        !IN_HOOK.swap(true, core::sync::atomic::Ordering::Acquire)
+    }
+
+    #[cfg(not(feature = "std"))]
+    pub(super) fn leave() {
+        IN_HOOK.store(false, core::sync::atomic::Ordering::Release);
+    }
+}
+
+/// The slow path of a hooked call: runs the hook in `hook` (the non-null value of the call's
+/// slot), or, inside a hook already, makes the call directly.
+///
+/// # Safety
+/// As [`crate::call::invoke`]; `hook` is a value loaded from a slot.
+#[cold]
+#[inline(never)]
+pub(crate) unsafe fn dispatch(
+    hook: *mut (),
+    meta: Option<&'static Meta>,
+    nr: usize,
+    args: &[usize; 6],
+    len: usize,
+    real: Real,
+) -> RawRet {
+    let Some(hook) = from_ptr(hook) else {
+        // SAFETY: forwarded from the caller.
+        return RawRet(unsafe { real(nr, args) });
+    };
+    if !guard::enter() {
+        // SAFETY: forwarded from the caller.
+        return RawRet(unsafe { real(nr, args) });
+    }
+    let mut call = Call {
+        nr,
+        args: *args,
+        len,
+        meta,
+        real,
+        _caller: core::marker::PhantomData,
+    };
+    /// Clears the flag however the hook ends (a panic that unwinds included).
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            guard::leave();
+        }
+    }
+    let _leave = Leave;
+    hook(&mut call)
+}
+
+/// The real call for a number known only at run time (and for hooks that change the number).
+///
+/// # Safety
+/// As [`crate::call::invoke`].
+pub(crate) unsafe fn real_dynamic(nr: usize, a: &[usize; 6]) -> usize {
+    #[cfg(feature = "outline")]
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        crate::outline::generic(nr, a[0], a[1], a[2], a[3], a[4], a[5])
+    }
+    #[cfg(not(feature = "outline"))]
+    // SAFETY: forwarded from the caller; words past the call's count are zero or ignored by
+    // the kernel.
+    unsafe {
+        crate::arch::syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5])
+    }
+}
+
+/// The real call for constant number `N`: with `outline`, from `N`'s own stub unless the hook
+/// changed the number.
+///
+/// # Safety
+/// As [`crate::call::invoke`].
+pub(crate) unsafe fn real_const<const N: usize>(nr: usize, a: &[usize; 6]) -> usize {
+    #[cfg(feature = "outline")]
+    if nr == N {
+        // SAFETY: forwarded from the caller.
+        return unsafe { crate::outline::pinned::<N>(a[0], a[1], a[2], a[3], a[4], a[5]) };
+    }
+    // SAFETY: forwarded from the caller.
+    unsafe { real_dynamic(nr, a) }
+}

@@ -1,0 +1,261 @@
+//! The `hooks` feature: a process-wide hook and per-number replacements at the one switch
+//! point. Run with `cargo test -p libsys --features hooks --test hooks` (also with `outline`);
+//! without the feature this file is empty. The kernel is the oracle: what a pipe holds, what
+//! std reports.
+#![cfg(feature = "hooks")]
+
+use libsys::hook::{self, Call};
+use libsys::raw::{syscall, syscall_readonly};
+use libsys::{Errno, RawRet, nr, syscall as declare};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The hooks are process-wide: the tests take turns.
+static TURN: Mutex<()> = Mutex::new(());
+
+#[declare]
+unsafe fn write(fd: i32, buf: &[u8]) -> Result<usize, Errno>;
+
+fn pipe() -> (i32, i32) {
+    let mut fds = [0i32; 2];
+    // SAFETY: `fds` is valid for writes of two ints.
+    unsafe { syscall!(nr::pipe2, fds.as_mut_ptr(), libc::O_CLOEXEC) }.unwrap();
+    (fds[0], fds[1])
+}
+
+fn read_all(fd: i32) -> Vec<u8> {
+    let mut buf = [0u8; 256];
+    // SAFETY: `buf` is valid for writes of its length; the pipe's writer is closed or holds
+    // data, so this does not block forever.
+    let n = unsafe { syscall!(nr::read, fd, buf.as_mut_ptr(), buf.len()) }.unwrap();
+    buf[..n].to_vec()
+}
+
+fn close(fd: i32) {
+    // SAFETY: the test owns `fd`.
+    let _ = unsafe { syscall_readonly!(nr::close, fd) };
+}
+
+static SEEN: AtomicUsize = AtomicUsize::new(0);
+static SEEN_WRITE_META: AtomicUsize = AtomicUsize::new(0);
+
+fn count(call: &mut Call<'_>) -> RawRet {
+    SEEN.fetch_add(1, Ordering::Relaxed);
+    if call
+        .meta()
+        .is_some_and(|m| m.name == "write" && m.args == ["fd", "buf"])
+    {
+        SEEN_WRITE_META.fetch_add(1, Ordering::Relaxed);
+    }
+    // SAFETY: each call is made once, as the caller asked.
+    unsafe { call.real() }
+}
+
+#[test]
+fn a_hook_sees_every_call_with_its_meta_and_lets_it_through() {
+    let _turn = TURN.lock().unwrap();
+    let (r, w) = pipe();
+    SEEN.store(0, Ordering::Relaxed);
+    SEEN_WRITE_META.store(0, Ordering::Relaxed);
+    // SAFETY: the hook makes each call as asked.
+    let old = unsafe { hook::set_hook(Some(count)) };
+    assert!(old.is_none());
+    // SAFETY: the buffer is valid for reads; the test owns `w`.
+    let n = unsafe { write(w, b"through") }.unwrap();
+    // SAFETY: getppid writes no memory.
+    let ppid = unsafe { syscall_readonly!(nr::getppid) }.unwrap();
+    // SAFETY: removing the hook.
+    unsafe { hook::set_hook(None) };
+    assert_eq!(n, 7);
+    assert_eq!(ppid as u32, std::os::unix::process::parent_id());
+    assert_eq!(SEEN.load(Ordering::Relaxed), 2);
+    assert_eq!(SEEN_WRITE_META.load(Ordering::Relaxed), 1);
+    assert_eq!(read_all(r), b"through");
+    // Removed: no longer counted.
+    // SAFETY: as above.
+    let _ = unsafe { syscall_readonly!(nr::getppid) };
+    assert_eq!(SEEN.load(Ordering::Relaxed), 2);
+    close(r);
+    close(w);
+}
+
+fn refuse(_: &mut Call<'_>) -> RawRet {
+    Errno::EPERM.into()
+}
+
+#[test]
+fn a_replacement_answers_without_entering_the_kernel() {
+    let _turn = TURN.lock().unwrap();
+    let (r, w) = pipe();
+    // SAFETY: an error is always a result the caller can trust.
+    unsafe { hook::set_replacement(nr::write, Some(refuse)) }.unwrap();
+    // SAFETY: the buffer is valid for reads; the test owns `w`.
+    let refused = unsafe { write(w, b"never") };
+    // SAFETY: as above.
+    let raw = unsafe { syscall!(nr::write, w, b"x".as_ptr(), 1usize) };
+    // The other numbers are untouched.
+    // SAFETY: getppid writes no memory.
+    let ppid = unsafe { syscall_readonly!(nr::getppid) };
+    // SAFETY: removing the replacement.
+    unsafe { hook::set_replacement(nr::write, None) }.unwrap();
+    assert_eq!(refused, Err(Errno::EPERM));
+    assert_eq!(raw, Err(Errno::EPERM));
+    assert!(ppid.is_ok());
+    // Nothing reached the pipe: a write after removal is the only content.
+    // SAFETY: as above.
+    unsafe { write(w, b"after") }.unwrap();
+    close(w);
+    assert_eq!(read_all(r), b"after");
+    close(r);
+}
+
+static REDIRECT_TO: AtomicUsize = AtomicUsize::new(0);
+
+fn redirect(call: &mut Call<'_>) -> RawRet {
+    // SAFETY: the new descriptor is a pipe the test owns; the buffer is unchanged.
+    unsafe {
+        call.set_arg(0, REDIRECT_TO.load(Ordering::Relaxed));
+        call.real()
+    }
+}
+
+#[test]
+fn a_hook_can_change_the_arguments() {
+    let _turn = TURN.lock().unwrap();
+    let (r1, w1) = pipe();
+    let (r2, w2) = pipe();
+    REDIRECT_TO.store(w2 as usize, Ordering::Relaxed);
+    // SAFETY: the hook only swaps one owned pipe for another.
+    unsafe { hook::set_replacement(nr::write, Some(redirect)) }.unwrap();
+    // SAFETY: the buffer is valid for reads; the test owns `w1`.
+    let n = unsafe { write(w1, b"moved") };
+    // SAFETY: removing the replacement.
+    unsafe { hook::set_replacement(nr::write, None) }.unwrap();
+    assert_eq!(n, Ok(5));
+    close(w1);
+    close(w2);
+    assert_eq!(read_all(r2), b"moved");
+    assert_eq!(read_all(r1), b"");
+    close(r1);
+    close(r2);
+}
+
+static NESTED: AtomicUsize = AtomicUsize::new(0);
+
+fn nested(call: &mut Call<'_>) -> RawRet {
+    NESTED.fetch_add(1, Ordering::Relaxed);
+    // The hook's own calls go straight to the kernel: no recursion.
+    // SAFETY: getpid writes no memory.
+    let pid = unsafe { syscall_readonly!(nr::getpid) }.unwrap();
+    assert_eq!(pid as u32, std::process::id());
+    // SAFETY: the call is made once, as the caller asked.
+    unsafe { call.real() }
+}
+
+#[test]
+fn a_hook_making_system_calls_does_not_recurse() {
+    let _turn = TURN.lock().unwrap();
+    NESTED.store(0, Ordering::Relaxed);
+    // SAFETY: the hook makes each call as asked.
+    unsafe { hook::set_hook(Some(nested)) };
+    // SAFETY: getppid writes no memory.
+    let r = unsafe { syscall_readonly!(nr::getppid) };
+    // SAFETY: removing the hook.
+    unsafe { hook::set_hook(None) };
+    assert!(r.is_ok());
+    assert_eq!(NESTED.load(Ordering::Relaxed), 1);
+}
+
+#[test]
+fn a_replacement_wins_over_the_process_wide_hook_and_survives_its_removal() {
+    let _turn = TURN.lock().unwrap();
+    SEEN.store(0, Ordering::Relaxed);
+    // SAFETY: both hooks return trustworthy results.
+    unsafe {
+        hook::set_replacement(nr::getppid, Some(refuse)).unwrap();
+        hook::set_hook(Some(count));
+    }
+    // SAFETY: getppid and getpid write no memory.
+    let (ppid, pid) = unsafe {
+        (
+            syscall_readonly!(nr::getppid),
+            syscall_readonly!(nr::getpid),
+        )
+    };
+    // SAFETY: removing the process-wide hook.
+    unsafe { hook::set_hook(None) };
+    // SAFETY: as above.
+    let still = unsafe { syscall_readonly!(nr::getppid) };
+    // SAFETY: removing the replacement.
+    unsafe { hook::set_replacement(nr::getppid, None) }.unwrap();
+    assert_eq!(ppid, Err(Errno::EPERM));
+    assert!(pid.is_ok());
+    assert_eq!(
+        SEEN.load(Ordering::Relaxed),
+        1,
+        "only getpid reached the counting hook"
+    );
+    assert_eq!(still, Err(Errno::EPERM));
+    // SAFETY: as above.
+    assert!(unsafe { syscall_readonly!(nr::getppid) }.is_ok());
+}
+
+#[test]
+fn a_number_outside_the_table_cannot_have_a_replacement() {
+    // SAFETY: nothing is installed (the number has no slot).
+    let r = unsafe { hook::set_replacement(usize::MAX, Some(refuse)) };
+    assert_eq!(r.err(), Some(Errno::EINVAL));
+}
+
+#[test]
+fn every_number_of_the_table_has_a_slot() {
+    for &(name, n) in libsys::nr::all() {
+        // arm's private calls (cacheflush, set_tls, …) live at 0x0f0000 and up.
+        if cfg!(target_arch = "arm") && n >= 0x0f_0000 {
+            continue;
+        }
+        // SAFETY: installing and removing nothing changes nothing.
+        let r = unsafe { hook::set_replacement(n, None) };
+        assert!(r.is_ok(), "{name} ({n}) has no slot");
+    }
+}
+
+#[test]
+fn installing_and_removing_races_with_calls_from_other_threads() {
+    let _turn = TURN.lock().unwrap();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let callers: Vec<_> = (0..3)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut calls = 0u32;
+                    while !stop.load(Ordering::Relaxed) {
+                        // SAFETY: getppid writes no memory.
+                        let r = unsafe { syscall_readonly!(nr::getppid) };
+                        assert!(r.is_ok() || r == Err(Errno::EPERM), "{r:?}");
+                        calls += 1;
+                    }
+                    calls
+                })
+            })
+            .collect();
+        for i in 0..2000 {
+            // SAFETY: both hooks return trustworthy results.
+            unsafe {
+                if i % 2 == 0 {
+                    hook::set_hook(Some(count));
+                    hook::set_replacement(nr::getppid, Some(refuse)).unwrap();
+                } else {
+                    hook::set_replacement(nr::getppid, None).unwrap();
+                    hook::set_hook(None);
+                }
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        for c in callers {
+            assert!(c.join().unwrap() > 0);
+        }
+    });
+    // SAFETY: as above.
+    assert!(unsafe { syscall_readonly!(nr::getppid) }.is_ok());
+}

@@ -1,0 +1,591 @@
+#!/usr/bin/env python3
+"""Generate the kernel's system call prototypes, per architecture, from the kernel source.
+
+Reads an unpacked Linux source tree (Debian's `linux-source-*`) and sys-core's generated
+syscall-number tables (`sys-core/src/nr/<arch>.rs`, from `tools/gen-syscall-tables.sh`), and
+writes:
+
+- `sys-core/src/proto/<arch>.rs`: for every system call number of the architecture, the entry
+  point the kernel's own table names (`arch/*/…/syscall*.tbl`, or `scripts/syscall.tbl` with the
+  ABIs of the architecture's `Makefile.syscalls`), its prototype from the `SYSCALL_DEFINEn` that
+  defines it (the architecture's own definition first, then the generic one; a plain
+  `asmlinkage long sys_…(…)` for the few entry points written without the macro), and per
+  argument: name, C type, kind (a word, a 64-bit value, a `const __user` pointer the kernel
+  reads, a `__user` pointer it may write) and whether it takes a register pair there;
+- `sys-macros/src/proto_table.rs`: the architecture-neutral part the proc macro checks with the
+  user's spans (names, kinds where every architecture agrees, which calls write memory, which
+  cannot fail).
+
+What is not in the kernel's prototypes comes from three short hand-maintained lists below, each
+entry with its reason: non-const `__user` pointers the kernel only reads (`READ_ONLY`), calls that
+write memory other than through a pointer argument (`WRITES_MEMORY`), calls that cannot fail
+(`CANNOT_FAIL`) and multiplexers whose writes depend on a command (`MULTIPLEXERS`).
+
+Python 3.11, standard library only. Normally run through `tools/gen-syscall-protos.sh`, which
+fetches the source first. Output is deterministic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+GENERATOR = "tools/gen-syscall-protos.sh"
+
+
+@dataclasses.dataclass(frozen=True)
+class Arch:
+    name: str  # Rust target_arch
+    label: str  # for messages
+    tbl: str  # the kernel's table, relative to the source root
+    abis: tuple[str, ...]  # ABI column values that apply
+    archdir: str  # arch/<archdir> holds its own definitions
+    bits: int
+    pair_align: bool  # 64-bit pairs start at an even register
+    base: int = 0  # number offset of the table (mips)
+    makefile: str = ""  # Makefile.syscalls adding ABIs (generic-table architectures)
+
+
+ARCHES: tuple[Arch, ...] = (
+    Arch("x86_64", "x86_64", "arch/x86/entry/syscalls/syscall_64.tbl", ("common", "64"), "x86",
+         64, False),
+    Arch("x86", "x86 (i386)", "arch/x86/entry/syscalls/syscall_32.tbl", ("i386",), "x86", 32,
+         False),
+    Arch("aarch64", "aarch64", "arch/arm64/tools/syscall_64.tbl", ("common", "64"), "arm64", 64,
+         False, makefile="arch/arm64/kernel/Makefile.syscalls"),
+    Arch("arm", "arm (EABI)", "arch/arm/tools/syscall.tbl", ("common", "eabi"), "arm", 32, True),
+    Arch("riscv64", "riscv64", "scripts/syscall.tbl", ("common", "64"), "riscv", 64, False,
+         makefile="arch/riscv/kernel/Makefile.syscalls"),
+    Arch("powerpc64", "powerpc64", "arch/powerpc/kernel/syscalls/syscall.tbl",
+         ("common", "64", "nospu"), "powerpc", 64, False),
+    Arch("s390x", "s390x", "arch/s390/kernel/syscalls/syscall.tbl", ("common", "64"), "s390",
+         64, False),
+    Arch("loongarch64", "loongarch64", "scripts/syscall.tbl", ("common", "64"), "loongarch", 64,
+         False, makefile="arch/loongarch/kernel/Makefile.syscalls"),
+    Arch("mips", "mips (o32)", "arch/mips/kernel/syscalls/syscall_o32.tbl", ("o32", "common"), "mips",
+         32, True, base=4000),
+    Arch("mips64", "mips64 (n64)", "arch/mips/kernel/syscalls/syscall_n64.tbl", ("n64", "common"), "mips",
+         64, False, base=5000),
+)
+
+# Entry points written in assembly that pass their arguments on to another entry point
+# unchanged (arm's `sys_mmap2` in entry-common.S: the page offset straight to mmap_pgoff).
+# `*_wrapper` entry points (arm) are handled by name: they call the function without it.
+ENTRY_ALIASES: dict[tuple[str, str], str] = {
+    ("arm", "sys_mmap2"): "sys_mmap_pgoff",
+}
+
+# Entry points that take no argument from the caller (they read the signal frame from the
+# stack), whatever their C signature says.
+NO_ARGS = frozenset({"sigreturn", "rt_sigreturn"})
+
+ARCH_DIRS = frozenset(a.archdir for a in ARCHES)
+
+# C types of 64 bits on every architecture: a register pair on 32-bit ones.
+WIDE_TYPES = frozenset({"loff_t", "u64", "s64", "__u64", "__s64", "long long",
+                        "unsigned long long", "__kernel_loff_t", "off64_t"})
+
+# Non-const `__user` pointers the kernel only reads (it copies them in and never writes them
+# back): (call, argument). Checked by reading each call's implementation in the kernel source.
+READ_ONLY: dict[tuple[str, str], str] = {
+    ("bind", "umyaddr"): "move_addr_to_kernel only",
+    ("rt_sigprocmask", "nset"): "copy_from_user (only `oset` is written)",
+    ("connect", "uservaddr"): "move_addr_to_kernel only",
+    ("sendto", "buff"): "the data sent",
+    ("sendto", "addr"): "move_addr_to_kernel only",
+    ("sendmsg", "msg"): "copy_msghdr_from_user only",
+    ("setsockopt", "optval"): "the option's new value",
+    ("mount", "dev_name"): "strndup_user/copy_mount_string",
+    ("mount", "dir_name"): "user_path_at",
+    ("mount", "type"): "copy_mount_string",
+    ("mount", "data"): "copy_mount_options",
+    ("nanosleep", "rqtp"): "get_timespec64",
+    ("clock_nanosleep", "rqtp"): "get_timespec64",
+    ("utimensat", "utimes"): "get_timespec64",
+    ("utimes", "utimes"): "copy_from_user",
+    ("futimesat", "utimes"): "copy_from_user",
+    ("settimeofday", "tv"): "get_user",
+    ("settimeofday", "tz"): "copy_from_user",
+    ("setrlimit", "rlim"): "copy_from_user",
+    ("sched_setparam", "param"): "copy_from_user",
+    ("sched_setscheduler", "param"): "copy_from_user",
+    ("sethostname", "name"): "copy_from_user",
+    ("setdomainname", "name"): "copy_from_user",
+    ("setgroups", "grouplist"): "groups_from_user",
+    ("sched_setaffinity", "user_mask_ptr"): "get_user_cpu_mask",
+    ("setitimer", "value"): "get_itimerval",
+    ("timer_create", "timer_event_spec"): "copy_from_user",
+    ("rt_sigqueueinfo", "uinfo"): "copy_siginfo_from_user",
+    ("rt_tgsigqueueinfo", "uinfo"): "copy_siginfo_from_user",
+    ("semop", "tsops"): "copy_from_user",
+    ("semtimedop", "tsops"): "copy_from_user",
+    ("msgsnd", "msgp"): "load_msg",
+    ("mq_open", "u_attr"): "copy_from_user",
+    ("epoll_ctl", "event"): "copy_from_user",
+    ("init_module", "umod"): "copy_from_user",
+    ("kexec_load", "segments"): "copy_from_user",
+}
+
+# Calls that change memory Rust can see other than through a pointer argument: `readonly` is
+# wrong for them whatever their arguments.
+WRITES_MEMORY: dict[str, str] = {
+    "madvise": "MADV_DONTNEED and MADV_FREE discard contents",
+    "process_madvise": "as madvise",
+    "munmap": "removes mappings",
+    "mremap": "moves mappings",
+    "mmap": "MAP_FIXED replaces mappings",
+    "mmap2": "as mmap",
+    "shmat": "maps a segment",
+    "shmdt": "unmaps a segment",
+    "brk": "changes the heap",
+    "remap_file_pages": "changes mappings",
+    "clone": "the child runs on the caller's memory (CLONE_VM) and writes tids",
+    "clone3": "as clone",
+    "vfork": "the child runs on the caller's memory",
+    "set_tid_address": "the kernel writes the tid there at exit",
+    "set_robust_list": "the kernel walks and writes the list at exit",
+    "rseq": "the kernel writes the area on every preemption",
+    "io_uring_enter": "completes requests into shared rings and buffers",
+    "process_vm_writev": "writes a process's memory (possibly the caller's)",
+}
+
+# Calls that write through an integer argument depending on a command: neither their pointer
+# arguments nor `readonly` can be checked from the prototype.
+MULTIPLEXERS = frozenset({"ioctl", "fcntl", "fcntl64", "prctl", "arch_prctl", "ptrace", "keyctl",
+                          "socketcall", "ipc", "syscall", "quotactl", "sysfs", "bpf",
+                          "perf_event_open", "seccomp", "io_uring_register", "ioperm", "iopl",
+                          "vm86", "vm86old", "modify_ldt", "cacheflush", "sysmips",
+                          "s390_runtime_instr", "spu_run", "subpage_prot", "rtas", "swapcontext",
+                          "sys_debug_setcontext", "msgctl", "semctl", "shmctl", "nfsservctl"})
+
+# Calls that cannot fail (their man pages: "always successful", or a value that is never an
+# error): a plain return type is right for them; every other call can fail.
+CANNOT_FAIL: dict[str, str] = {
+    "getpid": "getpid(2): always successful",
+    "getppid": "getpid(2): always successful",
+    "gettid": "gettid(2): always successful",
+    "getuid": "getuid(2): always successful",
+    "geteuid": "getuid(2): always successful",
+    "getgid": "getgid(2): always successful",
+    "getegid": "getgid(2): always successful",
+    "getuid32": "getuid(2): always successful",
+    "geteuid32": "getuid(2): always successful",
+    "getgid32": "getgid(2): always successful",
+    "getegid32": "getgid(2): always successful",
+    "getpgrp": "getpgrp(2): always successful (POSIX)",
+    "umask": "umask(2): always succeeds",
+    "sched_yield": "sched_yield(2): on Linux always succeeds",
+    "sync": "sync(2): always successful",
+    "set_tid_address": "set_tid_address(2): always succeeds",
+    "alarm": "alarm(2): returns the seconds left, never an error",
+    "exit": "does not return",
+    "exit_group": "does not return",
+    "restart_syscall": "returns the restarted call's result",
+    "rt_sigreturn": "returns the interrupted context's register",
+    "sigreturn": "returns the interrupted context's register",
+}
+
+STORAGE = {"const", "volatile", "__user", "struct", "union", "enum", "signed"}
+
+
+def fail(msg: str) -> None:
+    sys.exit(f"gen-syscall-protos: error: {msg}")
+
+
+def note(msg: str) -> None:
+    print(f"gen-syscall-protos: {msg}", file=sys.stderr)
+
+
+@dataclasses.dataclass
+class Param:
+    name: str
+    ctype: str
+    kind: str  # Word, Wide, In, Out
+
+    def c(self) -> str:
+        sep = "" if self.ctype.endswith("*") else " "
+        return f"{self.ctype}{sep}{self.name}"
+
+
+@dataclasses.dataclass
+class Def:
+    name: str  # without sys_
+    params: list[Param]
+    file: str
+    line: int
+    guard: str  # the innermost #if/#ifdef around it, for clone
+
+
+def classify(ctype: str) -> str:
+    t = " ".join(ctype.split())
+    if t in ("cap_user_header_t", "cap_user_data_t"):
+        return "Out"
+    if t == "const cap_user_data_t":
+        return "In"
+    if "*" in t:
+        if "__user" not in t:
+            return "Word"  # an address the kernel does not dereference as user memory
+        pointee = t[: t.rindex("*")]
+        top = pointee[pointee.rindex("*") + 1:] if "*" in pointee else pointee
+        return "In" if re.search(r"\bconst\b", top) else "Out"
+    words = [w for w in t.split() if w not in STORAGE]
+    return "Wide" if " ".join(words) in WIDE_TYPES else "Word"
+
+
+def strip_comments(text: str) -> str:
+    text = re.sub(r"/\*.*?\*/", lambda m: " " * 0 + "\n" * m.group(0).count("\n"), text, flags=re.S)
+    return re.sub(r"//[^\n]*", "", text)
+
+
+def balanced(text: str, start: int) -> tuple[str, int]:
+    """The text inside the parentheses opening at text[start] == '('."""
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return text[start + 1:i], i + 1
+    raise ValueError("unbalanced")
+
+
+DEFINE = re.compile(r"^\s*SYSCALL_DEFINE([0-6])\s*\(", re.M)
+ASMLINKAGE = re.compile(r"asmlinkage\s+long\s+sys_(\w+)\s*\(")
+
+
+def parse_defines(root: Path) -> dict[str, list[Def]]:
+    defs: dict[str, list[Def]] = {}
+    for path in sorted(root.rglob("*.c")):
+        rel = str(path.relative_to(root))
+        if rel.startswith(("tools/", "Documentation/", "samples/")) or rel == "mm/nommu.c":
+            continue
+        if rel.startswith("arch/") and (rel.split("/")[1] not in ARCH_DIRS or "/um/" in rel):
+            continue
+        raw = path.read_text(errors="replace")
+        if "SYSCALL_DEFINE" not in raw:
+            continue
+        text = strip_comments(raw)
+        for m in DEFINE.finditer(text):
+            n = int(m.group(1))
+            inner, _ = balanced(text, m.end() - 1)
+            parts = [" ".join(p.split()) for p in inner.split(",")]
+            name, rest = parts[0], parts[1:]
+            if len(rest) != 2 * n:
+                fail(f"{rel}: SYSCALL_DEFINE{n}({name}) has {len(rest)} type/name parts")
+            params = [Param(rest[2 * i + 1], rest[2 * i], classify(rest[2 * i]))
+                      for i in range(n)]
+            line = text.count("\n", 0, m.start()) + 1
+            before = text[: m.start()]
+            guards = re.findall(r"^#\s*(?:if|ifdef|elif|else)\b[^\n]*", before, re.M)
+            defs.setdefault(name, []).append(Def(name, params, rel, line,
+                                                 guards[-1] if guards else ""))
+    return defs
+
+
+def parse_asmlinkage(root: Path, files: list[Path]) -> dict[str, Def]:
+    """`asmlinkage long sys_x(type name, …)` definitions and declarations."""
+    out: dict[str, Def] = {}
+    for path in files:
+        text = strip_comments(path.read_text(errors="replace"))
+        for m in ASMLINKAGE.finditer(text):
+            inner, _ = balanced(text, m.end() - 1)
+            params: list[Param] = []
+            inner = " ".join(inner.split())
+            if inner not in ("", "void"):
+                for p in inner.split(","):
+                    mm = re.match(r"(.*?[\s*])(\w+)$", p.strip())
+                    if not mm or mm.group(1).strip() in ("", "unsigned", "struct", "const"):
+                        break  # a declaration without parameter names: not usable
+                    ctype = mm.group(1).strip()
+                    params.append(Param(mm.group(2), ctype, classify(ctype)))
+                else:
+                    params.append(None)  # type: ignore[arg-type]
+                if not params or params[-1] is not None:
+                    continue
+                params.pop()
+            line = text.count("\n", 0, m.start()) + 1
+            out.setdefault(m.group(1), Def(m.group(1), params,
+                                           str(path.relative_to(root)), line, ""))
+    return out
+
+
+def merge_pairs(params: list[Param]) -> list[Param]:
+    """Explicit low/high halves of one 64-bit value (x86's `sys_ia32_*`: `poslo, poshi`), in
+    the order sys-core lays a pair out (low word first), become one 64-bit argument."""
+    out: list[Param] = []
+    i = 0
+    while i < len(params):
+        a = params[i]
+        b = params[i + 1] if i + 1 < len(params) else None
+        ma = re.fullmatch(r"(\w*?)_?(lo|low)", a.name)
+        if b and ma and re.fullmatch(re.escape(ma.group(1)) + r"_?(hi|high)", b.name):
+            out.append(Param(ma.group(1) or a.name, f"{a.ctype} {a.name}, {b.ctype} {b.name}",
+                             "Wide"))
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
+@dataclasses.dataclass
+class Proto:
+    name: str
+    nr: int
+    entry: str
+    params: list[Param] | None  # None: no implementation (sys_ni_syscall) or not found
+    c: str  # the prototype as text
+    where: str  # file:line
+
+    def kinds(self) -> tuple[str, ...] | None:
+        return None if self.params is None else tuple(p.kind for p in self.params)
+
+
+def read_tbl(root: Path, arch: Arch) -> dict[int, str]:
+    abis = set(arch.abis)
+    if arch.makefile:
+        mk = (root / arch.makefile).read_text()
+        for m in re.finditer(rf"syscall_abis_{arch.bits}\s*\+=\s*(.*)", mk):
+            abis |= set(m.group(1).split())
+    out: dict[int, str] = {}
+    for line in (root / arch.tbl).read_text().splitlines():
+        f = line.split()
+        if not f or f[0].startswith("#") or len(f) < 3 or f[1] not in abis:
+            continue
+        nr = int(f[0]) + arch.base
+        if nr not in out:
+            out[nr] = f[3] if len(f) > 3 else "sys_ni_syscall"
+    return out
+
+
+def read_names(repo: Path, arch: Arch) -> list[tuple[str, int]]:
+    text = (repo / f"sys-core/src/nr/{arch.name}.rs").read_text()
+    m = re.search(r"static NAMES: &\[\(&str, usize\)\] = &\[(.*?)\];", text, re.S)
+    if not m:
+        fail(f"no NAMES table in sys-core/src/nr/{arch.name}.rs")
+    return [(n, int(v)) for n, v in re.findall(r'\("(\w+)",\s*(\d+)\)', m.group(1))]
+
+
+def arch_selects(root: Path, arch: Arch) -> set[str]:
+    """The options the architecture's Kconfig selects (for definitions under `#ifdef CONFIG_…`
+    such as clone's argument orders and the old sigsuspend forms)."""
+    kconfig = (root / f"arch/{arch.archdir}/Kconfig").read_text()
+    return set(re.findall(r"^\s*select (\w+)", kconfig, re.M))
+
+
+def resolve(entry: str, arch: Arch, defs: dict[str, list[Def]], asml: dict[str, dict[str, Def]],
+            selects: set[str]) -> Def | None:
+    entry = ENTRY_ALIASES.get((arch.name, entry), entry)
+    name = entry.removeprefix("__").removeprefix("sys_").removesuffix("_wrapper")
+    cands = defs.get(name, [])
+    own = [d for d in cands if d.file.startswith(f"arch/{arch.archdir}/")]
+    generic = [d for d in cands if not d.file.startswith("arch/")]
+    pick = own or generic
+    if len(pick) > 1:  # powerpc's pci_32.c and pci_64.c
+        other = "32" if arch.bits == 64 else "64"
+        pick = [d for d in pick if not re.search(rf"_{other}\.c$", d.file)] or pick
+    if len(pick) > 1:
+        chosen = [d for d in pick if set(re.findall(r"CONFIG_(\w+)", d.guard)) & selects]
+        pick = chosen or [d for d in pick if d.guard.startswith("#else")] or pick
+    if len(pick) > 1:
+        kinds = {tuple((p.name, p.kind) for p in d.params) for d in pick}
+        if len(kinds) > 1:
+            fail(f"{arch.name}: {entry} has {len(pick)} differing definitions: "
+                 + ", ".join(f"{d.file}:{d.line}" for d in pick))
+    if pick:
+        return pick[0]
+    for source in (f"arch/{arch.archdir}", "generic"):
+        if name in asml.get(source, {}):
+            return asml[source][name]
+    return None
+
+
+def rust_str(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def ident(name: str) -> str:
+    return f"r#{name}" if name in ("break", "yield", "type", "move") else name
+
+
+def render_arch(arch: Arch, protos: list[Proto], source: str, tbl: str) -> str:
+    out = [
+        f"// @generated by {GENERATOR} from {source}: {tbl} (entry points) and the "
+        "SYSCALL_DEFINEn (or asmlinkage) definitions they name. Do not edit.",
+        f"//! Kernel prototypes of the system calls of {arch.label}, and the lookup by name behind",
+        "//! `sys_core::proto::sys_proto!`.",
+        "#![allow(non_upper_case_globals)]",
+        "",
+        "use super::{Kind::*, Param, Proto};",
+        "",
+    ]
+    for p in protos:
+        if p.params is None:
+            body = (f"Proto::unknown({rust_str(p.name)}, {p.nr}, {rust_str(p.entry)})")
+        else:
+            words = 0
+            ps = []
+            for q in p.params:
+                pair = q.kind == "Wide" and arch.bits == 32
+                if pair:
+                    if arch.pair_align and words % 2 == 1:
+                        words += 1
+                    words += 2
+                else:
+                    words += 1
+                ps.append(f"Param::new({rust_str(q.name)}, {rust_str(q.ctype)}, {q.kind}, "
+                          f"{'true' if pair else 'false'})")
+            body = (f"Proto::new({rust_str(p.name)}, {p.nr}, {rust_str(p.entry)}, "
+                    f"{rust_str(p.c)}, &[{', '.join(ps)}], {words}, "
+                    f"{'false' if p.name in CANNOT_FAIL else 'true'})")
+        out.append(f"/// `{p.c}` ({p.where})")
+        out.append(f"pub const {ident(p.name)}: Proto = {body};")
+    out.append("")
+    out.append("/// Every call, sorted by number (a name that is another's alias right after it).")
+    out.append("pub(crate) static ALL: &[&Proto] = &[" +
+               ", ".join(f"&{ident(p.name)}" for p in protos) + "];")
+    out.append("")
+    out += [
+        f"/// The kernel's prototype of system call `$name` on {arch.label}, as a",
+        "/// `&'static Proto` constant expression; a name this architecture lacks gives",
+        "/// `Proto::NONE` (`sys_nr!` reports it). Reached as `sys_core::proto::sys_proto!`.",
+        "#[doc(hidden)]",
+        "#[macro_export]",
+        "macro_rules! __sys_proto {",
+    ]
+    for p in protos:
+        pats = [p.name] + ([f"r#{p.name}"] if ident(p.name) != p.name else [])
+        for pat in pats:
+            out.append(f"    ({pat}) => {{ &$crate::proto::{ident(p.name)} }};")
+    out.append("    ($other:ident) => { &$crate::proto::Proto::NONE };")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def render_neutral(per_arch: dict[str, dict[str, Proto]], source: str) -> str:
+    names = sorted(set().union(*(set(t) for t in per_arch.values())))
+    out = [
+        f"// @generated by {GENERATOR} from {source}: the per-architecture prototypes of "
+        "sys-core/src/proto/ and the lists in tools/gen-syscall-protos.py. Do not edit.",
+        "//! The architecture-neutral facts `#[syscall]` checks declarations against with the",
+        "//! user's spans: argument names and kinds where every architecture agrees, whether a",
+        "//! call writes memory, whether it can fail. Target-dependent facts (register counts,",
+        "//! pairs) are checked by sys-core's per-architecture tables in `const` assertions.",
+        "",
+        "use crate::check::{KParam, KProto, Kind::*};",
+        "",
+        "/// Every system call name of any supported architecture, sorted by name.",
+        "pub(crate) static PROTOS: &[KProto] = &[",
+    ]
+    order = [a.name for a in ARCHES]
+    for name in names:
+        have = [per_arch[a][name] for a in order if name in per_arch[a] and
+                per_arch[a][name].params is not None]
+        if not have:
+            continue
+        first = have[0]
+        agree = all(p.kinds() == first.kinds() for p in have)
+        writes = any(q.kind == "Out" for p in have for q in p.params or []) or \
+            name in WRITES_MEMORY
+        params = "None"
+        if agree:
+            ps = ", ".join(f"KParam {{ name: {rust_str(q.name)}, ctype: {rust_str(q.ctype)}, "
+                           f"kind: {q.kind} }}" for q in first.params or [])
+            params = f"Some(&[{ps}])"
+        out.append(
+            f"    KProto {{ name: {rust_str(name)}, c: {rust_str(first.c)}, params: {params}, "
+            f"writes: {'true' if writes else 'false'}, "
+            f"multiplexer: {'true' if name in MULTIPLEXERS else 'false'}, "
+            f"fails: {'false' if name in CANNOT_FAIL else 'true'} }},")
+    out.append("];")
+    return "\n".join(out) + "\n"
+
+
+def rustfmt(text: str, cwd: Path) -> str:
+    run = subprocess.run(["rustfmt", "--edition", "2024", "--emit", "stdout"], input=text,
+                         capture_output=True, text=True, cwd=cwd)
+    if run.returncode != 0:
+        fail(f"rustfmt failed:\n{run.stderr[:3000]}")
+    return run.stdout
+
+
+def write(path: Path, text: str, repo: Path, written: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = rustfmt(text, path.parent)
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+        written.append(str(path.relative_to(repo)))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--source-tree", required=True, type=Path, help="unpacked kernel source")
+    ap.add_argument("--source", required=True, help='for the @generated line ("Debian …")')
+    ap.add_argument("--repo", type=Path, default=Path(__file__).resolve().parent.parent)
+    args = ap.parse_args()
+    root: Path = args.source_tree.resolve()
+    repo: Path = args.repo
+
+    defs = parse_defines(root)
+    asml: dict[str, dict[str, Def]] = {}
+    for arch in ARCHES:
+        d = root / f"arch/{arch.archdir}"
+        files = sorted(d.rglob("*.c")) + sorted(d.rglob("syscalls.h"))
+        asml[f"arch/{arch.archdir}"] = parse_asmlinkage(root, files)
+    asml["generic"] = parse_asmlinkage(root, [root / "include/linux/syscalls.h"])
+    note(f"{sum(len(v) for v in defs.values())} SYSCALL_DEFINEs for {len(defs)} names")
+
+    written: list[str] = []
+    per_arch: dict[str, dict[str, Proto]] = {}
+    for arch in ARCHES:
+        tbl = read_tbl(root, arch)
+        selects = arch_selects(root, arch)
+        protos: list[Proto] = []
+        missing: list[str] = []
+        for name, nr in read_names(repo, arch):
+            entry = tbl.get(nr)
+            if entry is None:
+                fail(f"{arch.name}: {name} ({nr}) is not in {arch.tbl}")
+            if entry in ("sys_ni_syscall", "sys_ni_posix_timers"):
+                protos.append(Proto(name, nr, entry, None, f"{entry}()", arch.tbl))
+                continue
+            d = resolve(entry, arch, defs, asml, selects)
+            if d is None and name in NO_ARGS:
+                d = Def(name, [], arch.tbl, 0, "")
+            if d is None:
+                missing.append(f"{name}={entry}")
+                protos.append(Proto(name, nr, entry, None, f"{entry}(…)", arch.tbl))
+                continue
+            params = merge_pairs(d.params)
+            c = f"{entry}({', '.join(p.c() for p in d.params) or 'void'})"
+            protos.append(Proto(name, nr, entry, params, c, f"{d.file}:{d.line}"))
+        per_arch[arch.name] = {p.name: p for p in protos}
+        known = sum(p.params is not None for p in protos)
+        note(f"proto/{arch.name}.rs: {len(protos)} calls, {known} with a prototype"
+             + (f"; no definition found for {', '.join(missing)}" if missing else ""))
+    for (call, arg) in READ_ONLY:
+        if not any(call in t and t[call].params and any(q.name == arg for q in t[call].params)
+                   for t in per_arch.values()):
+            fail(f"READ_ONLY: {call}({arg}) is no argument of any architecture's {call}")
+    # Apply READ_ONLY after the check above so that kinds agree across architectures.
+    for t in per_arch.values():
+        for p in t.values():
+            for q in p.params or []:
+                if (p.name, q.name) in READ_ONLY and q.kind == "Out":
+                    q.kind = "In"
+    for arch in ARCHES:
+        protos = list(per_arch[arch.name].values())
+        write(repo / f"sys-core/src/proto/{arch.name}.rs",
+              render_arch(arch, protos, args.source, arch.tbl), repo, written)
+    write(repo / "sys-macros/src/proto_table.rs", render_neutral(per_arch, args.source), repo,
+          written)
+    note(f"{len(set(written))} file(s) changed")
+
+
+if __name__ == "__main__":
+    main()

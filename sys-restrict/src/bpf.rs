@@ -700,7 +700,9 @@ mod tests {
         all.sort_unstable();
         all.dedup();
         assert_eq!(all.len(), 41);
-        let accepted = (0..=u16::MAX).filter(|&c| op::seccomp_accepts(c)).count();
+        // Every accepted opcode is below 0x100; Miri checks just those.
+        let top = if cfg!(miri) { 0xff } else { u16::MAX };
+        let accepted = (0..=top).filter(|&c| op::seccomp_accepts(c)).count();
         assert_eq!(accepted, 41);
     }
 

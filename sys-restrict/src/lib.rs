@@ -76,6 +76,7 @@ pub mod arch;
 pub mod bpf;
 pub mod dump;
 pub mod eval;
+pub mod install;
 pub mod policy;
 #[cfg(all(feature = "outline", any(target_arch = "x86_64", target_arch = "x86")))]
 pub mod sud;

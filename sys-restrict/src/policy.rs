@@ -42,7 +42,7 @@ use core::fmt;
 /// assert!(!stubs.contains(0x1101));
 /// assert!(IpRange::at(0x1234).contains(0x1234));
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IpRange {
     /// The first byte of code.
     pub start: u64,
@@ -81,6 +81,13 @@ impl IpRange {
         } else {
             None
         }
+    }
+}
+
+impl fmt::Debug for IpRange {
+    /// `0x1000..0x1400`: the addresses in hex.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#x}..{:#x}", self.start, self.end)
     }
 }
 

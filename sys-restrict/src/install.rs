@@ -1,0 +1,213 @@
+//! Installing a filter in this process, and finding this process's addresses: the vDSO's
+//! image, libsys's stubs and their manifest (feature `outline`), libc's and ld.so's code
+//! (feature `std`).
+//!
+//! Sources: seccomp(2) (`SECCOMP_SET_MODE_FILTER`, `SECCOMP_FILTER_FLAG_TSYNC`: the result is
+//! the id of a thread that could not be synchronized), prctl(2) (`PR_SET_NO_NEW_PRIVS`, needed
+//! without `CAP_SYS_ADMIN`), `include/uapi/linux/filter.h` (`struct sock_fprog`), vdso(7)
+//! (the vDSO's signal trampolines and fallbacks), dl_iterate_phdr(3).
+
+use crate::arch::Arch;
+use crate::bpf::Insn;
+use crate::policy::Filter;
+#[cfg(any(feature = "outline", feature = "std"))]
+use crate::policy::IpRange;
+use alloc::vec::Vec;
+use sys_core::{Errno, nr, syscall};
+
+/// `PR_SET_NO_NEW_PRIVS` (`linux/prctl.h`).
+const PR_SET_NO_NEW_PRIVS: u32 = 38;
+/// `SECCOMP_SET_MODE_FILTER` (`linux/seccomp.h`).
+const SECCOMP_SET_MODE_FILTER: u32 = 1;
+/// `SECCOMP_FILTER_FLAG_TSYNC`: every thread of the process gets the filter.
+pub const FLAG_TSYNC: u32 = 1;
+/// `SECCOMP_FILTER_FLAG_LOG`: log the actions taken, except `ALLOW`.
+pub const FLAG_LOG: u32 = 2;
+
+/// `struct sock_fprog`: the program's length and address.
+#[repr(C)]
+struct SockFprog {
+    len: u16,
+    filter: *const Insn,
+}
+
+/// Sets `no_new_privs` for the calling thread (`prctl(PR_SET_NO_NEW_PRIVS, 1)`): `execve` will
+/// not grant privileges any more, which lets an unprivileged process install filters. It
+/// cannot be undone and is inherited by children.
+pub fn set_no_new_privs() -> Result<(), Errno> {
+    // SAFETY: prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) reads and writes no memory.
+    unsafe { syscall!(nr::prctl, PR_SET_NO_NEW_PRIVS, 1u32, 0u32, 0u32, 0u32) }.map(drop)
+}
+
+/// Installs `filter` with `seccomp(SECCOMP_SET_MODE_FILTER, flags, …)`. From then on every
+/// system call of the calling thread (of every thread with [`FLAG_TSYNC`]) goes through it, and
+/// so do those of the children it creates; filters cannot be removed.
+///
+/// Needs [`set_no_new_privs`] first (or `CAP_SYS_ADMIN`). Errors: `EINVAL` for a filter for
+/// another architecture than this one (or a program the kernel rejects); `EACCES` without
+/// `no_new_privs`; `ESRCH` when, with `FLAG_TSYNC`, another thread could not be synchronized
+/// (the kernel returns that thread's id).
+pub fn install(filter: &Filter, flags: u32) -> Result<(), Errno> {
+    if filter.arch() != Arch::NATIVE {
+        return Err(Errno::EINVAL);
+    }
+    let insns = filter.insns();
+    let len = u16::try_from(insns.len()).map_err(|_| Errno::EINVAL)?;
+    let prog = SockFprog {
+        len,
+        filter: insns.as_ptr(),
+    };
+    // SAFETY: the kernel reads `prog` and the `len` instructions it points to, both alive for
+    // the call, and copies them; it writes no memory of ours.
+    let r = unsafe { syscall!(nr::seccomp, SECCOMP_SET_MODE_FILTER, flags, &raw const prog) }?;
+    if r != 0 { Err(Errno::ESRCH) } else { Ok(()) }
+}
+
+/// Restricts every thread of this process to `filter`: [`set_no_new_privs`], then
+/// [`install`] with [`FLAG_TSYNC`]. Irreversible.
+///
+/// ```no_run
+/// use sys_restrict::{Action, Policy, install};
+///
+/// # #[cfg(feature = "outline")] {
+/// let vdso = install::vdso_range();
+/// let mut policy = Policy::range(sys_restrict::Arch::NATIVE, install::stubs_range());
+/// if let Some(v) = vdso {
+///     policy = policy.allow_range_for(v, &install::vdso_numbers());
+/// }
+/// let filter = policy.otherwise(Action::KillProcess).compile().unwrap();
+/// install::restrict(&filter).unwrap();
+/// # }
+/// ```
+pub fn restrict(filter: &Filter) -> Result<(), Errno> {
+    set_no_new_privs()?;
+    install(filter, FLAG_TSYNC)
+}
+
+/// The vDSO's image in this process ([`crate::vdso_range`] as an [`IpRange`]): where its own
+/// system calls come from (clock fallbacks for clocks it does not serve, `getrandom`'s, and the
+/// signal-return trampolines on aarch64, riscv64, loongarch64, powerpc64, s390x and x86).
+/// `None` without a vDSO.
+#[cfg(feature = "outline")]
+pub fn vdso_range() -> Option<IpRange> {
+    crate::vdso_range().map(|r| IpRange::new(r.start as u64, r.end as u64))
+}
+
+/// The names of the system calls the vDSO itself may make on some architecture: its fallbacks
+/// and its signal trampolines.
+pub const VDSO_CALLS: [&str; 11] = [
+    "clock_gettime",
+    "clock_gettime64",
+    "clock_getres",
+    "clock_getres_time64",
+    "gettimeofday",
+    "time",
+    "getcpu",
+    "getrandom",
+    "riscv_hwprobe",
+    "rt_sigreturn",
+    "sigreturn",
+];
+
+/// This architecture's numbers of [`VDSO_CALLS`] (those it has), for
+/// [`Policy::allow_range_for`](crate::Policy::allow_range_for) with the vDSO's range
+/// (`vdso_range`, feature `outline`).
+pub fn vdso_numbers() -> Vec<u32> {
+    (VDSO_CALLS.iter())
+        .filter_map(|name| nr::by_name(name))
+        .filter_map(|n| u32::try_from(n).ok())
+        .collect()
+}
+
+/// The `libsys_stubs` section: every system call instruction libsys executes.
+#[cfg(feature = "outline")]
+pub fn stubs_range() -> IpRange {
+    let r = sys_core::outline::stubs();
+    IpRange::new(r.start as u64, r.end as u64)
+}
+
+/// Every stub of the program (`sys_core::outline::manifest`) as policy input.
+#[cfg(feature = "outline")]
+pub fn manifest() -> Vec<crate::policy::Stub> {
+    (sys_core::outline::manifest())
+        .map(|s| crate::policy::Stub {
+            nr: s.nr.and_then(|n| u32::try_from(n).ok()),
+            ip: s.ip as u64,
+        })
+        .collect()
+}
+
+/// The executable segments of every loaded object whose file name says it is the C library
+/// or the dynamic linker (`libc.so*`, `ld-linux*`, `ld-musl*`, `ld64.so*`, `ld.so*`), as
+/// `dl_iterate_phdr` lists them: what a std-friendly policy adds so that Rust's std (which
+/// exits, returns from signal handlers and makes many calls through libc) keeps working.
+///
+/// On x86 (i386) glibc makes its system calls through the vDSO's `__kernel_vsyscall`: a
+/// std-friendly policy there also allows the vDSO for any number.
+#[cfg(feature = "std")]
+pub fn libc_ranges() -> Vec<IpRange> {
+    loaded_code(|name| {
+        let file = name.rsplit(|&b| b == b'/').next().unwrap_or(name);
+        [
+            &b"libc.so"[..],
+            b"libc-",
+            b"ld-linux",
+            b"ld-musl",
+            b"ld64.so",
+            b"ld.so",
+        ]
+        .iter()
+        .any(|p| file.starts_with(p))
+    })
+}
+
+/// The executable `PT_LOAD` segments of the loaded objects whose name (`dlpi_name`, empty for
+/// the main program) `keep` accepts.
+#[cfg(feature = "std")]
+pub fn loaded_code<F: FnMut(&[u8]) -> bool>(keep: F) -> Vec<IpRange> {
+    struct State<F> {
+        keep: F,
+        out: Vec<IpRange>,
+    }
+    unsafe extern "C" fn each<F: FnMut(&[u8]) -> bool>(
+        info: *mut libc::dl_phdr_info,
+        _size: libc::size_t,
+        data: *mut core::ffi::c_void,
+    ) -> core::ffi::c_int {
+        // SAFETY: `data` is the `State` passed to dl_iterate_phdr below, which outlives it;
+        // `info` points to a valid `dl_phdr_info` during the callback (dl_iterate_phdr(3)).
+        let (state, info) = unsafe { (&mut *data.cast::<State<F>>(), &*info) };
+        let name: &[u8] = if info.dlpi_name.is_null() {
+            b""
+        } else {
+            // SAFETY: a non-null `dlpi_name` is a NUL-terminated string (dl_iterate_phdr(3)).
+            unsafe { core::ffi::CStr::from_ptr(info.dlpi_name) }.to_bytes()
+        };
+        if !(state.keep)(name) || info.dlpi_phdr.is_null() {
+            return 0;
+        }
+        // SAFETY: `dlpi_phdr` points to `dlpi_phnum` program headers of the object.
+        let phdrs = unsafe { core::slice::from_raw_parts(info.dlpi_phdr, info.dlpi_phnum.into()) };
+        for ph in phdrs {
+            if ph.p_type == libc::PT_LOAD && ph.p_flags & libc::PF_X != 0 {
+                let start = wide(info.dlpi_addr).wrapping_add(wide(ph.p_vaddr));
+                let end = start.wrapping_add(wide(ph.p_memsz));
+                state.out.push(IpRange::new(start, end));
+            }
+        }
+        0
+    }
+    let mut state = State {
+        keep,
+        out: Vec::new(),
+    };
+    // SAFETY: `each::<F>` matches the callback type and reads `state` as `State<F>`.
+    unsafe { libc::dl_iterate_phdr(Some(each::<F>), (&raw mut state).cast()) };
+    state.out
+}
+
+/// An ELF word (32 or 64 bits by the word size) as 64 bits.
+#[cfg(feature = "std")]
+fn wide<T: Into<u64>>(v: T) -> u64 {
+    v.into()
+}

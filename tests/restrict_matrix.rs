@@ -97,16 +97,15 @@ mod matrix {
         r
     }
 
-    /// getppid from a page mapped at run time: `mov eax, N; syscall|int 0x80; ret`.
-    fn shellcode_getppid() -> isize {
+    /// A page mapped at run time holding `mov eax, getppid; syscall|int 0x80; ret`, made before
+    /// the filter is installed (mapping it is a libc call).
+    fn shellcode_page() -> usize {
         let n = (nr::getppid as u32).to_le_bytes();
         #[cfg(target_arch = "x86_64")]
         let code = [0xb8, n[0], n[1], n[2], n[3], 0x0f, 0x05, 0xc3];
         #[cfg(target_arch = "x86")]
         let code = [0xb8, n[0], n[1], n[2], n[3], 0xcd, 0x80, 0xc3];
-        // SAFETY: a fresh anonymous mapping, written before it is made executable; the code
-        // is a complete function in the C calling convention that clobbers only eax (and rcx,
-        // r11, which `syscall` changes and the convention does not preserve).
+        // SAFETY: a fresh anonymous mapping, written before it is made executable.
         unsafe {
             let page = libc::mmap(
                 core::ptr::null_mut(),
@@ -117,23 +116,34 @@ mod matrix {
                 0,
             );
             if page == libc::MAP_FAILED {
-                return -1000;
+                return 0;
             }
             core::ptr::copy_nonoverlapping(code.as_ptr(), page.cast::<u8>(), code.len());
             if libc::mprotect(page, 4096, libc::PROT_READ | libc::PROT_EXEC) != 0 {
-                return -1001;
+                return 0;
             }
-            let f: extern "C" fn() -> isize = core::mem::transmute(page);
-            f()
+            page as usize
         }
+    }
+
+    /// Calls the shellcode of [`shellcode_page`].
+    fn shellcode_getppid(page: usize) -> isize {
+        if page == 0 {
+            return -1000;
+        }
+        // SAFETY: the page holds a complete function in the C calling convention that changes
+        // only eax (and rcx, r11, which `syscall` changes and the convention does not keep).
+        let f: extern "C" fn() -> isize = unsafe { core::mem::transmute(page) };
+        f()
     }
 
     /// Calls the syscall instruction of getppid's stub with `exit_group(42)` in the registers:
     /// if the kernel runs it, the process exits with 42 — proof that a stub instruction made a
-    /// call of another number. If the filter refuses it with an errno, x86_64's stub returns
-    /// (its instruction is followed by `ret`) and this returns the error; x86's stub restores
-    /// registers it saved before its instruction, so there the process crashes after the
-    /// refusal (the parent reads any signal but SIGSYS as that).
+    /// call of another number. If the filter refuses it with an errno, the stub goes on into
+    /// its tail, which restores a frame (saved registers, a debug build's stack frame) that this
+    /// jump did not set up: the process crashes, or returns the error where the tail is a bare
+    /// `ret`. Either way it did not exit with 42 (the parent reads any signal but SIGSYS as the
+    /// errno refusal).
     fn jump_into_stub() -> isize {
         let Some(site) = libsys::outline::manifest().find(|s| s.nr == Some(nr::getppid)) else {
             return -1002;
@@ -160,8 +170,7 @@ mod matrix {
 
     /// The outcome of way `w` in this process: `Ok(())` if the call was made and answered as
     /// the kernel answers it, `Err(errno)` if it failed.
-    fn run_way(w: usize) -> Result<(), i32> {
-        let ppid = std::os::unix::process::parent_id() as isize;
+    fn run_way(w: usize, ppid: isize, page: usize) -> Result<(), i32> {
         let raw = |r: isize| if r < 0 && r > -4096 { Err((-r) as i32) } else if r == ppid { Ok(()) } else { Err(-1) };
         match w {
             // SAFETY: getppid writes no memory.
@@ -186,7 +195,7 @@ mod matrix {
                 }
             }
             4 => raw(asm_getppid()),
-            5 => raw(shellcode_getppid()),
+            5 => raw(shellcode_getppid(page)),
             6 => {
                 let r = jump_into_stub();
                 if r < 0 && r > -4096 { Err((-r) as i32) } else { Err(-1) }
@@ -199,6 +208,9 @@ mod matrix {
     pub fn child(cell: &str) -> ! {
         let (p, w) = cell.split_once(':').unwrap_or(("?", "?"));
         let w: usize = w.parse().unwrap_or(usize::MAX);
+        // What needs libc comes first: under most policies libc's calls are refused.
+        let ppid = std::os::unix::process::parent_id() as isize;
+        let page = if w == 5 { shellcode_page() } else { 0 };
         if p != "none" {
             let Some(policy) = policy(p) else { std::process::exit(90) };
             let filter = match policy.compile() {
@@ -209,7 +221,7 @@ mod matrix {
                 std::process::exit(92);
             }
         }
-        let code = match run_way(w) {
+        let code = match run_way(w, ppid, page) {
             Ok(()) => 0,
             Err(e) if e > 0 && e < 100 => 100 + e,
             Err(_) => 99,
@@ -266,8 +278,9 @@ mod matrix {
                         .to_string(),
                     (Some(c), _) => format!("exit {c}"),
                     (None, Some(s)) if s == libc::SIGSYS => "SIGSYS".to_string(),
-                    // x86: a refused jump crashes in the stub's tail (see `jump_into_stub`).
-                    (None, Some(_)) if w == 6 && cfg!(target_arch = "x86") => "EPERM".to_string(),
+                    // A refused jump goes on into the stub's tail, which expects a frame it did
+                    // not set up, and crashes (see `jump_into_stub`): refused all the same.
+                    (None, Some(_)) if w == 6 => "EPERM".to_string(),
                     (None, Some(s)) => format!("signal {s}"),
                     _ => "?".to_string(),
                 };

@@ -21,6 +21,10 @@
 //! Everything that computes is pure and works for any architecture on any host: the policy
 //! ([`policy`]), the classic-BPF assembler and checker ([`bpf`]), the architecture facts
 //! ([`arch`]), an evaluator ([`eval`]) and a `seccomp-tools`-style listing ([`dump`]).
+//! [`install`] puts a filter in place (`no_new_privs`, then `seccomp` with `TSYNC`) and finds
+//! this process's addresses: the stubs and their manifest and the vDSO (feature `outline`),
+//! libc's and ld.so's code (feature `std`). Filters are compiled with `alloc` (at most 4096
+//! instructions, 32 KiB), so a program without libc needs a global allocator to build one.
 //!
 //! ```
 //! use sys_restrict::{Action, Arch, IpRange, Policy, SeccompData, Stub, policy::Generic};

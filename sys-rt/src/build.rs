@@ -103,42 +103,28 @@ pub struct Linker {
 /// and they put the read-only data in the code's segment (`-z noseparate-code` for GNU ld,
 /// `--no-rosegment` for lld), one `PT_LOAD` instead of two or three.
 pub fn link_args(linker: Linker) -> Vec<String> {
-    let entry = crate::ENTRY;
-    let entry = format!("--entry={entry}");
-    let mut ld: Vec<&str> = vec![
-        &entry,
-        "--build-id=none",
-        "-z",
-        "norelro",
-        "--no-eh-frame-hdr",
-        "-z",
-        "noseparate-code",
+    let entry = format!("--entry={}", crate::ENTRY);
+    // Linker options, one or two words each (`-z norelro`).
+    let mut options: Vec<Vec<&str>> = vec![
+        vec![&entry],
+        vec!["--build-id=none"],
+        vec!["-z", "norelro"],
+        vec!["--no-eh-frame-hdr"],
+        vec!["-z", "noseparate-code"],
     ];
     if linker.lld {
-        ld.push("--no-rosegment");
+        options.push(vec!["--no-rosegment"]);
     }
     match linker.flavor {
-        Flavor::Driver => {
-            let mut v: Vec<String> = ["-nostartfiles", "-nostdlib", "-static", "-no-pie"]
-                .iter()
-                .map(|a| a.to_string())
-                .collect();
-            // `-z X` as one `-Wl,` word: `-Wl,-z,X`.
-            let mut i = 0;
-            while i < ld.len() {
-                if ld[i] == "-z" {
-                    v.push(format!("-Wl,-z,{}", ld[i + 1]));
-                    i += 2;
-                } else {
-                    v.push(format!("-Wl,{}", ld[i]));
-                    i += 1;
-                }
-            }
-            v
-        }
+        // The driver's own options, then each linker option as one `-Wl,` word (`-Wl,-z,norelro`).
+        Flavor::Driver => ["-nostartfiles", "-nostdlib", "-static", "-no-pie"]
+            .iter()
+            .map(|a| a.to_string())
+            .chain(options.iter().map(|o| format!("-Wl,{}", o.join(","))))
+            .collect(),
         Flavor::Linker => ["-static", "--no-pie"]
             .iter()
-            .chain(ld.iter())
+            .chain(options.iter().flatten())
             .map(|a| a.to_string())
             .collect(),
     }

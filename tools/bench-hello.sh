@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# tools/bench-hello.sh: the size and start-up cost of examples/hello (libsys, no libc) side by side
-# with a hand-written asm-only binary (the floor), C hello worlds (musl static, glibc static,
+# tools/bench-hello.sh: the size and start-up cost of examples/hello (libsys, no libc; built as
+# examples/README.md documents it, nothing added) side by side with a hand-written asm-only
+# binary (the floor), C hello worlds (musl static, glibc static,
 # glibc dynamic) and Rust std hello worlds (glibc dynamic, musl static), x86_64, all in one run:
 # stripped size, exec+wait time per run (posix_spawn + waitpid in a loop, interleaved batches,
 # medians), the ratio to the floor, the cpuid instructions executed before exit (counted under
@@ -70,19 +71,21 @@ rm -rf "$W/bin" "$W/src"
 mkdir -p "$W/bin" "$W/src"
 
 # ---- the binaries -------------------------------------------------------------------------------
-# hello: the examples workspace's release profile (opt-level "s", LTO, one codegen unit,
-# panic = "abort") plus what makes a small static binary: position-dependent code (no GOT
-# loads), no unwind tables (nothing unwinds), no build-id note, no RELRO page, no
-# .eh_frame_hdr, read-only data in the text segment (one LOAD fewer: rustc links this target
-# with lld, whose --no-rosegment this is). Only for the target's crates (`--target` keeps
-# RUSTFLAGS off build scripts).
-say "building examples/hello (release, size flags)"
-RUSTFLAGS="-C relocation-model=static -C force-unwind-tables=no \
--C link-arg=-Wl,--build-id=none -C link-arg=-Wl,-z,norelro -C link-arg=-Wl,--no-eh-frame-hdr \
--C link-arg=-Wl,--no-rosegment" \
-    cargo build -q --release --manifest-path examples/Cargo.toml --target "$T" -p hello \
-    --target-dir "$W/cargo"
+# hello: built exactly as examples/README.md documents it, with no flags of this script's own:
+# in examples/ (so cargo reads examples/.cargo/config.toml: no unwind tables), the release
+# profile (opt-level "s", LTO, one codegen unit, panic = "abort", strip = true) and the link
+# arguments of hello's build.rs (sys_rt::build::link_nolibc()). RUSTFLAGS would replace the
+# config's flags, so the build runs without it.
+say "building examples/hello (release, as documented)"
+(
+    cd examples
+    unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
+    cargo build -q --release --target "$T" -p hello --target-dir "$W/cargo"
+)
 cp "$W/cargo/$T/release/hello" "$W/bin/libsys-hello"
+# The documented build as cargo leaves it (stripped by the profile), before the common strip
+# below also takes .comment off every binary.
+documented_size=$(stat -c %s "$W/bin/libsys-hello")
 
 # The floor: write(1, "hello\n", 6) and exit_group(0), nothing else, assembled and linked by hand.
 cat >"$W/src/floor.s" <<'EOF'
@@ -112,18 +115,14 @@ printf 'fn main() {\n    println!("hello");\n}\n' >"$W/src/hello.rs"
 rustc -O -o "$W/bin/rust-std-glibc" "$W/src/hello.rs"
 rustc -O --target x86_64-unknown-linux-musl -o "$W/bin/rust-std-musl" "$W/src/hello.rs"
 
-# Stripped the same way: symbols and the .comment section go; for the no-libc Rust binary (and
-# the extra binaries given as arguments) also .eh_frame (panic = "abort" and no unwinder: nothing
-# reads it; the prebuilt core's bitcode turns unwind tables back on under LTO).
+# Stripped the same way: symbols and the .comment section (compiler and linker versions) go.
 names=(floor libsys-hello c-musl-static c-glibc-static c-glibc-dynamic rust-std-musl rust-std-glibc)
 for n in "${extra_names[@]}"; do
     cp "${extra_path[$n]}" "$W/bin/$n"
     names+=("$n")
 done
 for n in "${names[@]}"; do
-    extra=()
-    [[ $n != libsys-hello && -z ${extra_path[$n]:-} ]] || extra=(-R .eh_frame)
-    strip -s -R .comment "${extra[@]}" "$W/bin/$n"
+    strip -s -R .comment "$W/bin/$n"
     out=$("$W/bin/$n")
     [[ $out == hello ]] || {
         echo >&2 "$0: $n printed '$out'"
@@ -230,6 +229,7 @@ for n in "${names[@]}"; do
         "${cpuid[$n]}" "${static_cpuid[$n]}" "${calls[$n]}"
 done
 echo
+echo "libsys-hello as the documented build leaves it (before strip -R .comment): $documented_size bytes"
 echo "libsys-hello system calls (strace):"
 sed 's/^[0-9]* */    /' "$W/strace.libsys-hello"
 echo "libsys-hello sections:"

@@ -101,7 +101,11 @@ cross_target_info() {
     CROSS_KIND=qemu CROSS_GNU='' CROSS_QEMU='' CROSS_PKGS='' CROSS_RUST=stable CROSS_VDSO=present
     case $1 in
         x86_64-unknown-linux-gnu) CROSS_KIND=host CROSS_PKGS="gcc libc6-dev" ;;
-        x86_64-unknown-linux-musl) CROSS_KIND=native CROSS_PKGS="gcc" ;;
+        x86_64-unknown-linux-musl)
+            # musl-tools: x86_64-linux-musl-gcc, which the cc crate runs for C code built for
+            # this target (criterion's alloca, a dev-dependency of the root package).
+            CROSS_KIND=native CROSS_PKGS="gcc musl-tools"
+            ;;
         i686-unknown-linux-gnu)
             # Runs natively (the kernel has IA32 emulation); needs the i386 runtime.
             CROSS_KIND=native CROSS_GNU=i686-linux-gnu

@@ -179,3 +179,60 @@ fn the_ring_takes_lines_from_many_threads() {
     }
     assert_eq!(n + RING.dropped(), 400);
 }
+
+#[cfg(feature = "hooks")]
+#[test]
+fn the_environment_switch_parses_every_form() {
+    use sys_trace::{Mode, Sink, parse_env};
+    assert_eq!(parse_env(b"1"), Some(Mode::Print(Sink::Stderr)));
+    assert_eq!(parse_env(b"stderr"), Some(Mode::Print(Sink::Stderr)));
+    assert_eq!(parse_env(b"fd:7"), Some(Mode::Print(Sink::Fd(7))));
+    assert_eq!(parse_env(b"ring"), Some(Mode::Print(Sink::Ring)));
+    assert_eq!(parse_env(b"count"), Some(Mode::Count));
+    assert_eq!(parse_env(b"0"), None);
+    assert_eq!(parse_env(b"fd:-1"), None);
+    assert_eq!(parse_env(b""), None);
+}
+
+/// The hook is process-wide: the live tests take turns.
+#[cfg(feature = "hooks")]
+static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+#[cfg(feature = "hooks")]
+#[test]
+fn the_ring_sink_holds_the_calls_made_while_tracing() {
+    let _turn = TURN.lock().unwrap();
+    let mut r = sys_trace::RING.reader_from_now();
+    sys_trace::start(sys_trace::Sink::Ring);
+    // SAFETY: closing a descriptor that does not exist.
+    let e = unsafe { sys_core::syscall_readonly!(nr::close, -7) };
+    sys_trace::stop();
+    assert_eq!(e, Err(Errno::EBADF));
+    let mut buf = [0u8; 256];
+    let mut lines = Vec::new();
+    while let Read::Line(n) = r.read(&sys_trace::RING, &mut buf) {
+        lines.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
+    // Other test threads may make libsys calls meanwhile: look for ours.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with("close(-7) = -1 EBADF (Bad file descriptor)\n")),
+        "{lines:?}"
+    );
+}
+
+#[cfg(feature = "hooks")]
+#[test]
+fn counting_only_counts() {
+    let _turn = TURN.lock().unwrap();
+    sys_trace::start(sys_trace::Mode::Count);
+    let before = sys_trace::calls();
+    for _ in 0..10 {
+        // SAFETY: getppid writes no memory.
+        let _ = unsafe { sys_core::syscall_readonly!(nr::getppid) };
+    }
+    let after = sys_trace::calls();
+    sys_trace::stop();
+    assert!(after - before >= 10);
+}

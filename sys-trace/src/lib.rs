@@ -15,8 +15,8 @@
 //!   compiled, for any number (calls without a decoder get their words in hex).
 //! - [`Sink`]: stderr, a descriptor (one `write` per line), or [`RING`], a lock-free
 //!   [`ring::Ring`] of fixed slots read with a [`ring::Reader`].
-//! - With the `hooks` feature, [`start`] installs the tracer as sys-core's process-wide hook,
-//!   [`stop`] removes it, and [`from_env`] starts it when `LIBSYS_TRACE` says so (`1`/`stderr`,
+//! - With the `hooks` feature, `start` installs the tracer as sys-core's process-wide hook,
+//!   `stop` removes it, and `from_env` starts it when `LIBSYS_TRACE` says so (`1`/`stderr`,
 //!   `fd:N`, `ring`, `count`).
 //!
 //! Tracing never allocates: a line is formatted in a 1 KiB stack buffer (a longer one is cut

@@ -371,11 +371,29 @@ def read_names(repo: Path, arch: Arch) -> list[tuple[str, int]]:
     return [(n, int(v)) for n, v in re.findall(r'\("(\w+)",\s*(\d+)\)', m.group(1))]
 
 
+# Kconfig options that exist only for the other word size (arch_selects ignores what they select).
+OTHER_WIDTH_OPTIONS: dict[int, frozenset[str]] = {
+    64: frozenset({"X86_32", "PPC32", "32BIT"}),
+    32: frozenset({"X86_64", "PPC64", "64BIT"}),
+}
+
+
 def arch_selects(root: Path, arch: Arch) -> set[str]:
     """The options the architecture's Kconfig selects (for definitions under `#ifdef CONFIG_…`
     such as clone's argument orders and the old sigsuspend forms)."""
     kconfig = (root / f"arch/{arch.archdir}/Kconfig").read_text()
-    return set(re.findall(r"^\s*select (\w+)", kconfig, re.M))
+    # Selects under the other word size's option do not apply: x86's `config X86_32` selects
+    # CLONE_BACKWARDS, which x86_64 does not have (its clone takes child_tidptr before tls).
+    other = OTHER_WIDTH_OPTIONS[arch.bits]
+    selects: set[str] = set()
+    block = ""
+    for line in kconfig.splitlines():
+        if m := re.match(r"(?:menu)?config (\w+)", line):
+            block = m.group(1)
+        elif m := re.match(r"\s+select (\w+)", line):
+            if block not in other:
+                selects.add(m.group(1))
+    return selects
 
 
 def resolve(entry: str, arch: Arch, defs: dict[str, list[Def]], asml: dict[str, dict[str, Def]],

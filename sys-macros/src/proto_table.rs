@@ -772,7 +772,7 @@ pub(crate) static PROTOS: &[KProto] = &[
     },
     KProto {
         name: "clone",
-        c: "sys_clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, unsigned long tls, int __user *child_tidptr)",
+        c: "sys_clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, int __user *child_tidptr, unsigned long tls)",
         params: None,
         writes: true,
         multiplexer: false,

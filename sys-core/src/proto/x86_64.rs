@@ -768,18 +768,18 @@ pub const getsockopt: Proto = Proto::new(
     5,
     true,
 );
-/// `sys_clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, unsigned long tls, int __user *child_tidptr)` (kernel/fork.c:2909)
+/// `sys_clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, int __user *child_tidptr, unsigned long tls)` (kernel/fork.c:2925)
 pub const clone: Proto = Proto::new(
     "clone",
     56,
     "sys_clone",
-    "sys_clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, unsigned long tls, int __user *child_tidptr)",
+    "sys_clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, int __user *child_tidptr, unsigned long tls)",
     &[
         Param::new("clone_flags", "unsigned long", Word, false),
         Param::new("newsp", "unsigned long", Word, false),
         Param::new("parent_tidptr", "int __user *", Out, false),
-        Param::new("tls", "unsigned long", Word, false),
         Param::new("child_tidptr", "int __user *", Out, false),
+        Param::new("tls", "unsigned long", Word, false),
     ],
     5,
     true,

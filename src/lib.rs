@@ -66,6 +66,11 @@ pub use sys_core::outline;
 #[cfg(feature = "restrict")]
 pub use sys_restrict as restrict;
 
+/// The built-in tracer (feature `trace`; with `hooks`, `trace::start` installs it): see
+/// [`sys_trace`].
+#[cfg(feature = "trace")]
+pub use sys_trace as trace;
+
 /// Observing and replacing system calls (feature `hooks`): see [`sys_core::hook`].
 #[cfg(feature = "hooks")]
 pub use sys_core::hook;

@@ -96,7 +96,7 @@ pub enum ArgKind {
 /// `#[syscall]` wrappers pass) or a `usize` known only at run time.
 ///
 /// The difference matters only with the `outline` feature, where a constant number gets a stub
-/// of its own ([`crate::outline`]); without it both compile to the same instruction.
+/// of its own (the `outline` module); without it both compile to the same instruction.
 pub trait Number: Copy + sealed::Sealed {
     /// The number.
     fn get(self) -> usize;
@@ -122,7 +122,7 @@ pub trait Number: Copy + sealed::Sealed {
     #[doc(hidden)]
     fn slot(self) -> &'static core::sync::atomic::AtomicPtr<()>;
 
-    /// How a hook's [`Call::real`](crate::hook::Call::real) makes this number's call.
+    /// How a hook's `hook::Call::real` makes this number's call.
     #[cfg(feature = "hooks")]
     #[doc(hidden)]
     fn real() -> crate::hook::Real;
@@ -211,7 +211,7 @@ impl<const N: usize> Number for Const<N> {
 /// here, behind a cargo feature, and with the feature off it inlines away.
 ///
 /// Without the `outline` feature the instruction is inlined here; with it, the call goes to
-/// the number's stub in the `libsys_stubs` section ([`crate::outline`]), which costs a call and
+/// the number's stub in the `libsys_stubs` section (the `outline` module), which costs a call and
 /// a return (`READONLY` is then moot: the compiler sees an ordinary call).
 ///
 /// # Safety

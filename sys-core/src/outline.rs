@@ -37,18 +37,26 @@
 //! # }
 //! ```
 
+#[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
 use crate::arch;
 use core::ops::Range;
 
 /// The manifest word of the generic stub (numbers known only at run time).
-const GENERIC: usize = 0xFFFF_FFFF;
+pub(crate) const GENERIC: usize = 0xFFFF_FFFF;
 /// The manifest word of the marker entry that makes sure both sections exist.
 const MARKER: usize = 0xFFFF_FFFE;
+
+// x86_64 and x86 define their stubs in their arch files, as naked functions (their way back
+// avoids a `ret` right after the kernel's exit); elsewhere they are Rust functions around the
+// architecture's `syscall6_site`/`syscall1_noreturn_site`.
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+pub(crate) use crate::arch::{generic, generic_noreturn, pinned, pinned_noreturn};
 
 /// Number `N`'s stub: the only instruction from which libsys makes system call `N`.
 ///
 /// # Safety
 /// See [`crate::call`]: the caller upholds the system call's contract.
+#[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
 #[inline(never)]
 #[unsafe(link_section = "libsys_stubs")]
 #[allow(clippy::too_many_arguments, reason = "six argument registers")]
@@ -68,6 +76,7 @@ pub(crate) unsafe extern "C" fn pinned<const N: usize>(
 ///
 /// # Safety
 /// See [`crate::call`]: the caller upholds the system call's contract.
+#[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
 #[inline(never)]
 #[unsafe(link_section = "libsys_stubs")]
 #[allow(
@@ -91,6 +100,7 @@ pub(crate) unsafe extern "C" fn generic(
 ///
 /// # Safety
 /// See [`crate::call`]; `N` must be a call that does not return.
+#[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
 #[inline(never)]
 #[unsafe(link_section = "libsys_stubs")]
 pub(crate) unsafe extern "C" fn pinned_noreturn<const N: usize>(a0: usize) -> ! {
@@ -102,6 +112,7 @@ pub(crate) unsafe extern "C" fn pinned_noreturn<const N: usize>(a0: usize) -> ! 
 ///
 /// # Safety
 /// See [`crate::call`]; `nr` must be a call that does not return.
+#[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
 #[inline(never)]
 #[unsafe(link_section = "libsys_stubs")]
 pub(crate) unsafe extern "C" fn generic_noreturn(nr: usize, a0: usize) -> ! {

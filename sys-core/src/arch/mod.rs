@@ -14,11 +14,13 @@
 //! (powerpc64's cr0.SO, mips' a3) negate the result in the asm on the error path only, so the
 //! success path costs nothing extra. Decoding into `Result` happens in [`crate::ret`].
 //!
-//! With the `outline` feature each file also defines the two forms the out-of-line stubs of
-//! [`crate::outline`] are made of:
+//! With the `outline` feature each file also defines what the out-of-line stubs of
+//! `crate::outline` are made of: x86_64 and x86 the four stubs themselves (`pinned`, `generic`,
+//! `pinned_noreturn`, `generic_noreturn`, naked functions), the others two forms that
+//! `crate::outline` wraps in Rust functions:
 //!
 //! - `syscall6_site::<SITE>`: `syscall6` with the label `2:` right after the instruction and a
-//!   manifest entry (the [`site!`] text) recording `SITE` and that address;
+//!   manifest entry (the `site!` text) recording `SITE` and that address;
 //! - `syscall1_noreturn_site::<SITE>`: the same for `syscall1_noreturn`.
 //!
 //! Nothing here is public API: callers go through [`crate::call`], the one entry point that

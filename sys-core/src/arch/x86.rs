@@ -223,49 +223,87 @@ pub(crate) unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
     unsafe { asm!("int 0x80", "ud2", in("eax") nr, in("ebx") a0, options(nostack, noreturn)) }
 }
 
-/// `syscall6` as the body of an out-of-line stub ([`crate::outline`]): the instruction is
-/// followed by the manifest entry for `SITE` (the `site!` text of the parent module).
+// The out-of-line stubs (feature `outline`; see `crate::outline`). Naked: cdecl passes the
+// arguments on the stack, the stub saves the four callee-saved registers the kernel's
+// convention needs (ebx, esi, edi, ebp), loads the six arguments, makes the call and restores
+// them. The way back is `pop ecx; jmp ecx` rather than `ret` (ecx is caller-saved), as on
+// x86_64: a `ret` right after the kernel's exit path is mispredicted.
+
+/// Number `N`'s stub: `(a0, …, a5)` on the stack (cdecl).
 ///
 /// # Safety
-/// As `syscall6`.
+/// The caller upholds the system call's contract (see [`crate::call`]).
 #[cfg(feature = "outline")]
-#[inline(always)]
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the number and six argument registers"
-)]
-pub(crate) unsafe fn syscall6_site<const SITE: usize>(
-    nr: usize,
-    a0: usize,
-    a1: usize,
-    a2: usize,
-    a3: usize,
-    a4: usize,
-    a5: usize,
+#[unsafe(naked)]
+#[unsafe(link_section = "libsys_stubs")]
+pub(crate) unsafe extern "C" fn pinned<const N: usize>(
+    _a0: usize,
+    _a1: usize,
+    _a2: usize,
+    _a3: usize,
+    _a4: usize,
+    _a5: usize,
 ) -> usize {
-    let r;
-    let words = [nr, a3, a5];
-    // SAFETY: as in `syscall6`; the manifest entry is data in a section of its own.
-    unsafe {
-        asm!("push ebp", "push esi", "mov esi, [eax + 4]", "mov ebp, [eax + 8]",
-             "mov eax, [eax]", "int 0x80", site!(), "pop esi", "pop ebp", site = const SITE,
-             inlateout("eax") words.as_ptr() => r, in("ebx") a0, in("ecx") a1, in("edx") a2,
-             in("edi") a4, options(preserves_flags));
-    }
-    r
+    core::arch::naked_asm!(
+        "push ebp", "push edi", "push esi", "push ebx",
+        "mov ebx, [esp + 20]", "mov ecx, [esp + 24]", "mov edx, [esp + 28]",
+        "mov esi, [esp + 32]", "mov edi, [esp + 36]", "mov ebp, [esp + 40]",
+        "mov eax, {nr}", "int 0x80", site!(),
+        "pop ebx", "pop esi", "pop edi", "pop ebp", "pop ecx", "jmp ecx",
+        nr = const N, site = const N
+    )
 }
 
-/// `syscall1_noreturn` as the body of an out-of-line stub: the instruction is followed by the
-/// manifest entry for `SITE`.
+/// The generic stub: `(nr, a0, …, a5)` on the stack.
 ///
 /// # Safety
-/// As `syscall1_noreturn`.
+/// The caller upholds the system call's contract (see [`crate::call`]).
 #[cfg(feature = "outline")]
-#[inline(always)]
-pub(crate) unsafe fn syscall1_noreturn_site<const SITE: usize>(nr: usize, a0: usize) -> ! {
-    // SAFETY: as in `syscall1_noreturn`; the manifest entry is data in a section of its own.
-    unsafe {
-        asm!("int 0x80", site!(), "ud2", site = const SITE, in("eax") nr, in("ebx") a0,
-             options(nostack, noreturn))
-    }
+#[unsafe(naked)]
+#[unsafe(link_section = "libsys_stubs")]
+pub(crate) unsafe extern "C" fn generic(
+    _nr: usize,
+    _a0: usize,
+    _a1: usize,
+    _a2: usize,
+    _a3: usize,
+    _a4: usize,
+    _a5: usize,
+) -> usize {
+    core::arch::naked_asm!(
+        "push ebp", "push edi", "push esi", "push ebx",
+        "mov eax, [esp + 20]", "mov ebx, [esp + 24]", "mov ecx, [esp + 28]",
+        "mov edx, [esp + 32]", "mov esi, [esp + 36]", "mov edi, [esp + 40]",
+        "mov ebp, [esp + 44]", "int 0x80", site!(),
+        "pop ebx", "pop esi", "pop edi", "pop ebp", "pop ecx", "jmp ecx",
+        site = const crate::outline::GENERIC
+    )
+}
+
+/// Number `N`'s stub for calls that do not return.
+///
+/// # Safety
+/// The caller upholds the system call's contract; `N` does not return.
+#[cfg(feature = "outline")]
+#[unsafe(naked)]
+#[unsafe(link_section = "libsys_stubs")]
+pub(crate) unsafe extern "C" fn pinned_noreturn<const N: usize>(_a0: usize) -> ! {
+    core::arch::naked_asm!(
+        "mov ebx, [esp + 4]", "mov eax, {nr}", "int 0x80", site!(), "ud2",
+        nr = const N, site = const N
+    )
+}
+
+/// The generic stub for calls that do not return: `(nr, a0)` on the stack.
+///
+/// # Safety
+/// The caller upholds the system call's contract; `nr` does not return.
+#[cfg(feature = "outline")]
+#[unsafe(naked)]
+#[unsafe(link_section = "libsys_stubs")]
+pub(crate) unsafe extern "C" fn generic_noreturn(_nr: usize, _a0: usize) -> ! {
+    core::arch::naked_asm!(
+        "mov eax, [esp + 4]", "mov ebx, [esp + 8]", "int 0x80", site!(), "ud2",
+        site = const crate::outline::GENERIC
+    )
 }

@@ -229,7 +229,22 @@ pub unsafe fn invoke<const READONLY: bool, N: Number>(
         let hook = nr.slot().load(core::sync::atomic::Ordering::Relaxed);
         if !hook.is_null() {
             // SAFETY: forwarded from the caller.
-            return unsafe { crate::hook::dispatch(hook, meta, nr.get(), &w.w, w.len, N::real()) };
+            let a = w.w;
+            return unsafe {
+                crate::hook::dispatch_words(
+                    hook,
+                    meta,
+                    nr.get(),
+                    w.len,
+                    N::real(),
+                    a[0],
+                    a[1],
+                    a[2],
+                    a[3],
+                    a[4],
+                    a[5],
+                )
+            };
         }
     }
     #[cfg(feature = "outline")]

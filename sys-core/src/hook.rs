@@ -348,3 +348,32 @@ pub(crate) unsafe fn real_const<const N: usize>(nr: usize, a: &[usize; 6]) -> us
     // SAFETY: forwarded from the caller.
     unsafe { real_dynamic(nr, a) }
 }
+
+/// [`dispatch`] with the words as separate arguments: what `invoke` calls, so that the words
+/// stay in registers on the path without a hook (an array whose address is taken there would
+/// be stored to the stack on every call, hook or not).
+///
+/// # Safety
+/// As [`dispatch`].
+#[cold]
+#[inline(never)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the six words travel in registers"
+)]
+pub(crate) unsafe fn dispatch_words(
+    hook: *mut (),
+    meta: Option<&'static Meta>,
+    nr: usize,
+    len: usize,
+    real: Real,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> RawRet {
+    // SAFETY: forwarded from the caller.
+    unsafe { dispatch(hook, meta, nr, &[a0, a1, a2, a3, a4, a5], len, real) }
+}

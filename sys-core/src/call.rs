@@ -228,8 +228,8 @@ pub unsafe fn invoke<const READONLY: bool, N: Number>(
     {
         let hook = nr.slot().load(core::sync::atomic::Ordering::Relaxed);
         if !hook.is_null() {
-            // SAFETY: forwarded from the caller.
             let a = w.w;
+            // SAFETY: forwarded from the caller.
             return unsafe {
                 crate::hook::dispatch_words(
                     hook,

@@ -113,8 +113,19 @@ fn main() -> Result<(), Errno> {
         _ => println!("  AT_SYSINFO_EHDR: no vDSO mapped"),
     }
 
+    let by_vdso: Vec<&str> = [
+        ("clock_gettime", sys_vdso::Function::ClockGettime),
+        ("getrandom", sys_vdso::Function::Getrandom),
+    ]
+    .into_iter()
+    .filter(|&(_, f)| sys_vdso::entry_point(f).is_some())
+    .map(|(name, _)| name)
+    .collect();
     println!("\nIts own calls, traced by sys-trace into its in-memory ring (strace's format;");
-    println!("clock_gettime and getrandom were answered by the vDSO, which strace cannot see):");
+    println!(
+        "answered by the vDSO, unseen by strace: {}):",
+        by_vdso.join(", ")
+    );
     let mut reader = RING.reader_from_now();
     sys_trace::start(Sink::Ring);
     // SAFETY: as above.

@@ -115,6 +115,7 @@ fn main() -> Result<(), Errno> {
 
     let by_vdso: Vec<&str> = [
         ("clock_gettime", sys_vdso::Function::ClockGettime),
+        ("getcpu", sys_vdso::Function::Getcpu),
         ("getrandom", sys_vdso::Function::Getrandom),
     ]
     .into_iter()
@@ -133,6 +134,7 @@ fn main() -> Result<(), Errno> {
     // SAFETY: fd 1 is the inherited stdout; the buffer is valid for reads.
     let _ = unsafe { write(1, b"  (this line is the traced write)\n") };
     let _ = sys_vdso::clock_gettime(ClockId::MONOTONIC);
+    let _ = sys_vdso::sched_getcpu();
     let _ = sys_vdso::getrandom(&mut key, 0);
     // SAFETY: closing -1 closes nothing: EBADF.
     let _ = unsafe { close(-1) };

@@ -59,12 +59,22 @@ pub struct Call<'a> {
     len: usize,
     meta: Option<&'static Meta>,
     real: Real,
+    /// For a call that stands for a vDSO function: its number and how to make it.
+    vdso: Option<(usize, VdsoReal)>,
+    /// Whether the last [`Call::real`] was answered by the vDSO.
+    answered: AtomicBool,
     _caller: core::marker::PhantomData<&'a ()>,
 }
 
 /// How [`Call::real`] makes the call: the caller's own path for its number (with the
 /// `outline` feature, the number's stub), used when the hook left the number alone.
 pub(crate) type Real = unsafe fn(usize, &[usize; 6]) -> usize;
+
+/// How [`Call::real`] makes a call that stands for a vDSO function (sys-vdso's functions with
+/// its `hooks` feature): from the argument words, the raw result (`-errno` for an error) and
+/// whether the vDSO answered (`false`: the system call did).
+#[doc(hidden)]
+pub type VdsoReal = unsafe fn(&[usize; 6]) -> (usize, bool);
 
 impl core::fmt::Debug for Call<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -73,6 +83,7 @@ impl core::fmt::Debug for Call<'_> {
             .field("name", &crate::nr::name(self.nr))
             .field("args", &self.args())
             .field("meta", &self.meta)
+            .field("vdso", &self.vdso())
             .finish()
     }
 }
@@ -122,11 +133,39 @@ impl Call<'_> {
     /// A call that the caller made once may not be safe to make twice (a second `close` of a
     /// descriptor closes someone else's): call this at most once per hook invocation unless
     /// the call is idempotent.
+    ///
+    /// For a call that stands for a vDSO function ([`Call::vdso`]), this runs the vDSO function
+    /// (or the system call, where the vDSO cannot answer, as without a hook) unless the hook
+    /// changed the number; [`Call::answered_by_vdso`] then says which answered.
     pub unsafe fn real(&self) -> RawRet {
+        if let Some((nr, vdso)) = self.vdso
+            && nr == self.nr
+        {
+            // SAFETY: as below; the function is the caller's own path for these words.
+            let (r, answered) = unsafe { vdso(&self.args) };
+            self.answered.store(answered, Ordering::Relaxed);
+            return RawRet(r);
+        }
+        self.answered.store(false, Ordering::Relaxed);
         // SAFETY: the caller of `invoke` upheld the contract for these words (or the hook
         // took it over with `set_nr`/`set_arg`); the hook's caller promises not to repeat a
         // call that cannot be repeated.
         RawRet(unsafe { (self.real)(self.nr, &self.args) })
+    }
+
+    /// Whether the call stands for a vDSO function (sys-vdso's `clock_gettime`, `getcpu`,
+    /// `getrandom`, ... with its `hooks` feature): the caller may never enter the kernel, and
+    /// `strace` would not see it. Its number and argument words are those of the system call
+    /// it stands for, with pointers to the caller's (zeroed) results.
+    pub fn vdso(&self) -> bool {
+        self.vdso.is_some()
+    }
+
+    /// After [`Call::real`]: whether the vDSO answered, rather than the kernel (always `false`
+    /// for calls that do not stand for a vDSO function, and before `real`). A vDSO that makes
+    /// the system call itself (qemu-user's) counts as answering.
+    pub fn answered_by_vdso(&self) -> bool {
+        self.answered.load(Ordering::Relaxed)
     }
 }
 
@@ -297,14 +336,21 @@ pub(crate) unsafe fn dispatch(
         // SAFETY: forwarded from the caller.
         return RawRet(unsafe { real(nr, args) });
     }
-    let mut call = Call {
+    let call = Call {
         nr,
         args: *args,
         len,
         meta,
         real,
+        vdso: None,
+        answered: AtomicBool::new(false),
         _caller: core::marker::PhantomData,
     };
+    run(hook, call)
+}
+
+/// Runs `hook` on `call` with the thread's flag set (the caller set it).
+fn run(hook: Hook, mut call: Call<'_>) -> RawRet {
     /// Clears the flag however the hook ends (a panic that unwinds included).
     struct Leave;
     impl Drop for Leave {
@@ -314,6 +360,52 @@ pub(crate) unsafe fn dispatch(
     }
     let _leave = Leave;
     hook(&mut call)
+}
+
+/// The hook slot that a call of number `nr` loads, loaded (one relaxed load; null: no hook).
+/// For sys-vdso's functions, which check it before they call the vDSO.
+#[doc(hidden)]
+#[inline(always)]
+pub fn installed(nr: usize) -> *mut () {
+    slot(nr).load(Ordering::Relaxed)
+}
+
+/// The slow path of a vDSO function with a hook installed: runs the hook in `hook` (a non-null
+/// value from [`installed`]) on a call of number `nr` whose [`Call::real`] runs `real`, or,
+/// inside a hook already, runs `real` directly. For sys-vdso's functions.
+///
+/// # Safety
+/// `args` (the first `len` words) must satisfy the contract of system call `nr` (see
+/// [`crate::call`]), and `real` must make that call or an equivalent one (the vDSO function).
+#[doc(hidden)]
+#[cold]
+#[inline(never)]
+pub unsafe fn dispatch_vdso(
+    hook: *mut (),
+    nr: usize,
+    args: &[usize; 6],
+    len: usize,
+    real: VdsoReal,
+) -> RawRet {
+    let Some(hook) = from_ptr(hook) else {
+        // SAFETY: forwarded from the caller.
+        return RawRet(unsafe { real(args) }.0);
+    };
+    if !guard::enter() {
+        // SAFETY: forwarded from the caller.
+        return RawRet(unsafe { real(args) }.0);
+    }
+    let call = Call {
+        nr,
+        args: *args,
+        len,
+        meta: None,
+        real: real_dynamic,
+        vdso: Some((nr, real)),
+        answered: AtomicBool::new(false),
+        _caller: core::marker::PhantomData,
+    };
+    run(hook, call)
 }
 
 /// The real call for a number known only at run time (and for hooks that change the number).

@@ -285,6 +285,14 @@ impl Cx<'_> {
                 }
                 _ => ptr(out, v)?,
             },
+            Arg::U32Out => match self.ok() {
+                Some(_) if v != 0 => {
+                    // SAFETY: the kernel (or the vDSO) wrote an unsigned int there.
+                    let n = unsafe { core::ptr::read_unaligned(v as *const u32) };
+                    write!(out, "[{n}]")?
+                }
+                _ => ptr(out, v)?,
+            },
             Arg::Timespec | Arg::Timespec64 if v != 0 && !self.fault => {
                 // SAFETY: the kernel read the struct.
                 unsafe { timespec(out, v, kind == Arg::Timespec64)? }

@@ -65,6 +65,8 @@ pub enum Arg {
     Protocol,
     /// `int[2]` written by the call (`pipe2`): `[3, 4]`.
     FdPair,
+    /// An `unsigned int` written by the call (`getcpu`): `[3]`, or `NULL`.
+    U32Out,
     /// A `struct timespec` of `long`s the call reads.
     Timespec,
     /// A `struct timespec` of `long`s the call writes.
@@ -176,6 +178,7 @@ pub fn spec(name: &str) -> Option<Spec> {
         "clock_nanosleep" => s(&[Clock, TimerFlags, Timespec, Ptr]),
         "clock_nanosleep_time64" => s(&[Clock, TimerFlags, Timespec64, Ptr]),
         "getrandom" => s(&[OutBufHex, Ulong, GrndFlags]),
+        "getcpu" => s(&[U32Out, U32Out, Ptr]),
         "exit_group" | "exit" => Spec {
             args: &[Int],
             ret: Ret::None,

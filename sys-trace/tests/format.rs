@@ -236,3 +236,15 @@ fn counting_only_counts() {
     sys_trace::stop();
     assert!(after - before >= 10);
 }
+
+#[test]
+fn getcpu_prints_the_numbers_it_wrote() {
+    let (cpu, node) = (3u32, 0u32);
+    let args = [(&raw const cpu) as usize, (&raw const node) as usize, 0];
+    assert_eq!(line(nr::getcpu, &args, ok(0)), "getcpu([3], [0], NULL) = 0");
+    let args = [(&raw const cpu) as usize, 0, 0];
+    assert_eq!(
+        line(nr::getcpu, &args, ok(0)),
+        "getcpu([3], NULL, NULL) = 0"
+    );
+}

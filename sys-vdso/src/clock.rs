@@ -119,9 +119,10 @@ impl ClockId {
         ClockId((!fd << 3) | 3)
     }
 
-    /// Whether `clock_getres` may ask the vDSO about this clock.
+    /// Whether `clock_getres` may ask the vDSO about this clock; also the clocks the kernel's
+    /// vDSO reads itself (for the others it makes the system call).
     #[inline(always)]
-    const fn vdso_getres(self) -> bool {
+    pub(crate) const fn vdso_getres(self) -> bool {
         (self.0 as u32) < 32 && (Self::VDSO_GETRES >> self.0) & 1 != 0
     }
 }
@@ -132,17 +133,17 @@ pub(crate) static GETTIMEOFDAY: Slot = Slot::new();
 pub(crate) static TIME: Slot = Slot::new();
 pub(crate) static GETCPU: Slot = Slot::new();
 
-type ClockFn = unsafe extern "C" fn(i32, *mut Timespec) -> i32;
-type GettimeofdayFn = unsafe extern "C" fn(*mut Timeval, *mut c_void) -> i32;
-type TimeFn = unsafe extern "C" fn(*mut i64) -> i64;
-type GetcpuFn = unsafe extern "C" fn(*mut u32, *mut u32, *mut c_void) -> i32;
+pub(crate) type ClockFn = unsafe extern "C" fn(i32, *mut Timespec) -> i32;
+pub(crate) type GettimeofdayFn = unsafe extern "C" fn(*mut Timeval, *mut c_void) -> i32;
+pub(crate) type TimeFn = unsafe extern "C" fn(*mut i64) -> i64;
+pub(crate) type GetcpuFn = unsafe extern "C" fn(*mut u32, *mut u32, *mut c_void) -> i32;
 
 /// Calls a vDSO clock function (`clock_gettime` or `clock_getres` shape); `None` if it declined.
 ///
 /// # Safety
 /// `f` must be the address of the vDSO's time64 `clock_gettime` or `clock_getres` entry point.
 #[inline(always)]
-unsafe fn call_clock(f: usize, clock: ClockId) -> Option<Timespec> {
+pub(crate) unsafe fn call_clock(f: usize, clock: ClockId) -> Option<Timespec> {
     // SAFETY: the caller passes the address of a function of this signature (the kernel's
     // `int (clockid_t, struct __kernel_timespec *)`), which `Timespec` matches in layout.
     let f = unsafe { core::mem::transmute::<usize, ClockFn>(f) };
@@ -170,6 +171,10 @@ unsafe fn call_clock(f: usize, clock: ClockId) -> Option<Timespec> {
 /// ```
 #[inline]
 pub fn clock_gettime(clock: ClockId) -> Result<Timespec, Errno> {
+    #[cfg(feature = "hooks")]
+    if let Some(h) = crate::hooks::installed(syscall::CLOCK_GETTIME) {
+        return crate::hooks::clock_gettime(h, clock);
+    }
     let f = CLOCK_GETTIME.get();
     if f > ABSENT {
         // SAFETY: the slot holds the vDSO's clock_gettime (time64) entry point.
@@ -203,6 +208,10 @@ fn clock_gettime_slow(clock: ClockId) -> Result<Timespec, Errno> {
 /// # Errors
 /// `EINVAL` for an unknown clock.
 pub fn clock_getres(clock: ClockId) -> Result<Timespec, Errno> {
+    #[cfg(feature = "hooks")]
+    if let Some(h) = crate::hooks::installed(syscall::CLOCK_GETRES) {
+        return crate::hooks::clock_getres(h, clock);
+    }
     let mut f = CLOCK_GETRES.get();
     if f == UNINIT {
         f = CLOCK_GETRES.resolve(NAMES.clock_getres, NAMES.version, |_| true);
@@ -224,6 +233,10 @@ pub fn clock_getres(clock: ClockId) -> Result<Timespec, Errno> {
 /// None in practice; the type leaves room for the kernel's.
 #[inline]
 pub fn gettimeofday() -> Result<Timeval, Errno> {
+    #[cfg(all(feature = "hooks", target_pointer_width = "64"))]
+    if let Some(h) = crate::hooks::installed(sys_core::nr::gettimeofday) {
+        return crate::hooks::gettimeofday(h);
+    }
     let f = GETTIMEOFDAY.get();
     if f > ABSENT {
         // SAFETY: the slot holds the vDSO's gettimeofday, whose `struct timeval` has 64-bit
@@ -261,6 +274,13 @@ fn gettimeofday_slow() -> Result<Timeval, Errno> {
 /// None in practice; the type leaves room for the kernel's.
 #[inline]
 pub fn time() -> Result<i64, Errno> {
+    #[cfg(all(
+        feature = "hooks",
+        any(target_arch = "x86_64", target_arch = "powerpc64")
+    ))]
+    if let Some(h) = crate::hooks::installed(sys_core::nr::time) {
+        return crate::hooks::time(h);
+    }
     let f = TIME.get();
     if f > ABSENT {
         // SAFETY: the slot holds the vDSO's `time_t time(time_t *)` with a 64-bit `time_t`.
@@ -289,6 +309,10 @@ fn time_slow() -> Result<i64, Errno> {
 /// None in practice; the type leaves room for the kernel's.
 #[inline]
 pub fn getcpu() -> Result<(u32, u32), Errno> {
+    #[cfg(feature = "hooks")]
+    if let Some(h) = crate::hooks::installed(sys_core::nr::getcpu) {
+        return crate::hooks::getcpu(h, true).map(|(cpu, node)| (cpu, node.unwrap_or(0)));
+    }
     let f = GETCPU.get();
     if f > ABSENT {
         // SAFETY: the slot holds the vDSO's getcpu.
@@ -320,6 +344,10 @@ pub fn getcpu() -> Result<(u32, u32), Errno> {
 /// ```
 #[inline]
 pub fn sched_getcpu() -> Result<u32, Errno> {
+    #[cfg(feature = "hooks")]
+    if let Some(h) = crate::hooks::installed(sys_core::nr::getcpu) {
+        return crate::hooks::getcpu(h, false).map(|(cpu, _)| cpu);
+    }
     let f = GETCPU.get();
     if f > ABSENT {
         // SAFETY: the slot holds the vDSO's getcpu.

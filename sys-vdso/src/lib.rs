@@ -73,6 +73,8 @@ extern crate std;
 pub mod clock;
 mod elf;
 mod hash;
+#[cfg(feature = "hooks")]
+mod hooks;
 pub mod image;
 pub mod random;
 mod slot;

@@ -77,6 +77,10 @@ struct Params {
 /// As getrandom(2): `EAGAIN` (`GRND_NONBLOCK` before the pool is ready), `EINTR`, `EINVAL`.
 #[inline]
 pub fn getrandom(buf: &mut [u8], flags: u32) -> Result<usize, Errno> {
+    #[cfg(feature = "hooks")]
+    if let Some(h) = crate::hooks::installed(sys_core::nr::getrandom) {
+        return crate::hooks::getrandom(h, buf, flags);
+    }
     let f = GETRANDOM.get();
     if f > ABSENT
         && let Some(r) = vdso_getrandom(f, buf, flags)
@@ -118,7 +122,7 @@ fn getrandom_slow(f: usize, buf: &mut [u8], flags: u32) -> Result<usize, Errno> 
 
 /// One call through the vDSO with a state from the pool; `None` if no state could be had.
 #[inline(always)]
-fn vdso_getrandom(f: usize, buf: &mut [u8], flags: u32) -> Option<Result<usize, Errno>> {
+pub(crate) fn vdso_getrandom(f: usize, buf: &mut [u8], flags: u32) -> Option<Result<usize, Errno>> {
     let state = STATE.load(Ordering::Relaxed);
     let size = state >> 8;
     if size == 0 {
@@ -151,7 +155,7 @@ fn vdso_getrandom(f: usize, buf: &mut [u8], flags: u32) -> Option<Result<usize, 
 
 /// Asks the vDSO for the state parameters and records them; `false` if it declines or asks for
 /// something this crate cannot provide.
-fn query_params(f: usize) -> bool {
+pub(crate) fn query_params(f: usize) -> bool {
     let mut p = Params {
         size_of_opaque_state: 0,
         mmap_prot: 0,

@@ -11,13 +11,13 @@ use sys_core::{Errno, nr, syscall};
 use crate::clock::{ClockId, Timespec, Timeval};
 
 #[cfg(target_pointer_width = "64")]
-const CLOCK_GETTIME: usize = nr::clock_gettime;
+pub(crate) const CLOCK_GETTIME: usize = nr::clock_gettime;
 #[cfg(target_pointer_width = "32")]
-const CLOCK_GETTIME: usize = nr::clock_gettime64;
+pub(crate) const CLOCK_GETTIME: usize = nr::clock_gettime64;
 #[cfg(target_pointer_width = "64")]
-const CLOCK_GETRES: usize = nr::clock_getres;
+pub(crate) const CLOCK_GETRES: usize = nr::clock_getres;
 #[cfg(target_pointer_width = "32")]
-const CLOCK_GETRES: usize = nr::clock_getres_time64;
+pub(crate) const CLOCK_GETRES: usize = nr::clock_getres_time64;
 
 /// `clock_gettime` (`clock_gettime64` on 32-bit architectures).
 ///

@@ -59,7 +59,12 @@ pub struct Call<'a> {
     len: usize,
     meta: Option<&'static Meta>,
     real: Real,
-    _caller: core::marker::PhantomData<&'a ()>,
+    /// For a call made on someone else's behalf ([`on_behalf`]): how to make it, instead of
+    /// `real` (a call that cannot simply be made again from a stub).
+    special: Option<&'a dyn Fn(usize, &[usize; 6]) -> usize>,
+    /// Made on someone else's behalf: while the call runs, the thread is not "in a hook" (a
+    /// signal handler of the program's that runs during the call is the program's code).
+    behalf: bool,
 }
 
 /// How [`Call::real`] makes the call: the caller's own path for its number (with the
@@ -123,6 +128,16 @@ impl Call<'_> {
     /// descriptor closes someone else's): call this at most once per hook invocation unless
     /// the call is idempotent.
     pub unsafe fn real(&self) -> RawRet {
+        if self.behalf {
+            guard::leave();
+            let r = match self.special {
+                Some(f) => f(self.nr, &self.args),
+                // SAFETY: as below.
+                None => unsafe { (self.real)(self.nr, &self.args) },
+            };
+            let _ = guard::enter();
+            return RawRet(r);
+        }
         // SAFETY: the caller of `invoke` upheld the contract for these words (or the hook
         // took it over with `set_nr`/`set_arg`); the hook's caller promises not to repeat a
         // call that cannot be repeated.
@@ -303,7 +318,8 @@ pub(crate) unsafe fn dispatch(
         len,
         meta,
         real,
-        _caller: core::marker::PhantomData,
+        special: None,
+        behalf: false,
     };
     /// Clears the flag however the hook ends (a panic that unwinds included).
     struct Leave;
@@ -314,6 +330,71 @@ pub(crate) unsafe fn dispatch(
     }
     let _leave = Leave;
     hook(&mut call)
+}
+
+/// Runs the installed hook (the replacement for `nr`, else the process-wide hook) for a call
+/// that someone else made (libsys's Syscall User Dispatch handler, for libc's calls), as
+/// [`crate::call::invoke`] does for libsys's own: the hook sees `nr` and all six words, no
+/// [`Meta`]; without a hook, or inside a hook already on this thread, the call is made
+/// directly. `special` makes the call instead of the generic stub when it cannot simply be
+/// made again from there (`rt_sigreturn`, `clone` of a thread, ...).
+///
+/// # Safety
+/// As [`crate::call::invoke`]: the words satisfy the call's contract (they are the ones the
+/// program passed); `special` upholds it too.
+#[doc(hidden)]
+pub unsafe fn on_behalf(
+    nr: usize,
+    args: &[usize; 6],
+    special: Option<&dyn Fn(usize, &[usize; 6]) -> usize>,
+) -> RawRet {
+    let direct = |nr: usize, a: &[usize; 6]| match special {
+        Some(f) => f(nr, a),
+        // SAFETY: forwarded from the caller.
+        None => unsafe { real_dynamic(nr, a) },
+    };
+    let Some(hook) = from_ptr(slot(nr).load(Ordering::Acquire)) else {
+        return RawRet(direct(nr, args));
+    };
+    if !guard::enter() {
+        return RawRet(direct(nr, args));
+    }
+    let mut call = Call {
+        nr,
+        args: *args,
+        len: 6,
+        meta: None,
+        real: real_dynamic,
+        special,
+        behalf: true,
+    };
+    /// Clears the flag however the hook ends (a panic that unwinds included).
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            guard::leave();
+        }
+    }
+    let _leave = Leave;
+    hook(&mut call)
+}
+
+/// Clears this thread's in-a-hook flag: for a call made on someone else's behalf that does
+/// not return to the hook (`rt_sigreturn` performed for the program, a new thread's start).
+#[doc(hidden)]
+pub fn leave_hook() {
+    guard::leave();
+}
+
+/// Whether a hook is running on this thread (its calls then bypass the hooks).
+#[doc(hidden)]
+pub fn in_hook() -> bool {
+    if guard::enter() {
+        guard::leave();
+        false
+    } else {
+        true
+    }
 }
 
 /// The real call for a number known only at run time (and for hooks that change the number).

@@ -61,11 +61,16 @@ pub struct Call<'a> {
     real: Real,
     /// For a call made on someone else's behalf ([`on_behalf`]): how to make it, instead of
     /// `real` (a call that cannot simply be made again from a stub).
-    special: Option<&'a dyn Fn(usize, &[usize; 6]) -> usize>,
+    special: Option<&'a Special<'a>>,
     /// Made on someone else's behalf: while the call runs, the thread is not "in a hook" (a
     /// signal handler of the program's that runs during the call is the program's code).
     behalf: bool,
 }
+
+/// How a call made on someone else's behalf ([`on_behalf`]) is made when it cannot simply be
+/// made again from the generic stub: given the number and the words, it returns the result.
+#[doc(hidden)]
+pub type Special<'a> = dyn Fn(usize, &[usize; 6]) -> usize + 'a;
 
 /// How [`Call::real`] makes the call: the caller's own path for its number (with the
 /// `outline` feature, the number's stub), used when the hook left the number alone.
@@ -343,11 +348,7 @@ pub(crate) unsafe fn dispatch(
 /// As [`crate::call::invoke`]: the words satisfy the call's contract (they are the ones the
 /// program passed); `special` upholds it too.
 #[doc(hidden)]
-pub unsafe fn on_behalf(
-    nr: usize,
-    args: &[usize; 6],
-    special: Option<&dyn Fn(usize, &[usize; 6]) -> usize>,
-) -> RawRet {
+pub unsafe fn on_behalf(nr: usize, args: &[usize; 6], special: Option<&Special<'_>>) -> RawRet {
     let direct = |nr: usize, a: &[usize; 6]| match special {
         Some(f) => f(nr, a),
         // SAFETY: forwarded from the caller.

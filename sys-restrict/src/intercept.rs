@@ -390,6 +390,7 @@ unsafe fn spawn(call: usize, args: &[usize; 6], ctx: *mut u8) -> RawRet {
     };
     let vfork_like = call == nr::vfork || (call == nr::clone && vm && !stack);
     if vm && !vfork_like {
+        // SAFETY: forwarded from the caller.
         return unsafe { thread(call, args, ctx, stack) };
     }
     let fork = |nr: usize, a: &[usize; 6]| -> usize {

@@ -63,8 +63,19 @@ pub struct Call<'a> {
     vdso: Option<(usize, VdsoReal)>,
     /// Whether the last [`Call::real`] was answered by the vDSO.
     answered: AtomicBool,
+    /// For a call made on someone else's behalf ([`on_behalf`]): how to make it, instead of
+    /// `real` (a call that cannot simply be made again from a stub).
+    special: Option<&'a Special<'a>>,
+    /// Made on someone else's behalf: while the call runs, the thread is not "in a hook" (a
+    /// signal handler of the program's that runs during the call is the program's code).
+    behalf: bool,
     _caller: core::marker::PhantomData<&'a ()>,
 }
+
+/// How a call made on someone else's behalf ([`on_behalf`]) is made when it cannot simply be
+/// made again from the generic stub: given the number and the words, it returns the result.
+#[doc(hidden)]
+pub type Special<'a> = dyn Fn(usize, &[usize; 6]) -> usize + 'a;
 
 /// How [`Call::real`] makes the call: the caller's own path for its number (with the
 /// `outline` feature, the number's stub), used when the hook left the number alone.
@@ -138,6 +149,16 @@ impl Call<'_> {
     /// (or the system call, where the vDSO cannot answer, as without a hook) unless the hook
     /// changed the number; [`Call::answered_by_vdso`] then says which answered.
     pub unsafe fn real(&self) -> RawRet {
+        if self.behalf {
+            guard::leave();
+            let r = match self.special {
+                Some(f) => f(self.nr, &self.args),
+                // SAFETY: as below.
+                None => unsafe { (self.real)(self.nr, &self.args) },
+            };
+            let _ = guard::enter();
+            return RawRet(r);
+        }
         if let Some((nr, vdso)) = self.vdso
             && nr == self.nr
         {
@@ -344,6 +365,8 @@ pub(crate) unsafe fn dispatch(
         real,
         vdso: None,
         answered: AtomicBool::new(false),
+        special: None,
+        behalf: false,
         _caller: core::marker::PhantomData,
     };
     run(hook, call)
@@ -403,9 +426,75 @@ pub unsafe fn dispatch_vdso(
         real: real_dynamic,
         vdso: Some((nr, real)),
         answered: AtomicBool::new(false),
+        special: None,
+        behalf: false,
         _caller: core::marker::PhantomData,
     };
     run(hook, call)
+}
+
+/// Runs the installed hook (the replacement for `nr`, else the process-wide hook) for a call
+/// that someone else made (libsys's Syscall User Dispatch handler, for libc's calls), as
+/// [`crate::call::invoke`] does for libsys's own: the hook sees `nr` and all six words, no
+/// [`Meta`]; without a hook, or inside a hook already on this thread, the call is made
+/// directly. `special` makes the call instead of the generic stub when it cannot simply be
+/// made again from there (`rt_sigreturn`, `clone` of a thread, ...).
+///
+/// # Safety
+/// As [`crate::call::invoke`]: the words satisfy the call's contract (they are the ones the
+/// program passed); `special` upholds it too.
+#[doc(hidden)]
+pub unsafe fn on_behalf(nr: usize, args: &[usize; 6], special: Option<&Special<'_>>) -> RawRet {
+    let direct = |nr: usize, a: &[usize; 6]| match special {
+        Some(f) => f(nr, a),
+        // SAFETY: forwarded from the caller.
+        None => unsafe { real_dynamic(nr, a) },
+    };
+    let Some(hook) = from_ptr(slot(nr).load(Ordering::Acquire)) else {
+        return RawRet(direct(nr, args));
+    };
+    if !guard::enter() {
+        return RawRet(direct(nr, args));
+    }
+    let mut call = Call {
+        nr,
+        args: *args,
+        len: 6,
+        meta: None,
+        real: real_dynamic,
+        vdso: None,
+        answered: AtomicBool::new(false),
+        special,
+        behalf: true,
+        _caller: core::marker::PhantomData,
+    };
+    /// Clears the flag however the hook ends (a panic that unwinds included).
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            guard::leave();
+        }
+    }
+    let _leave = Leave;
+    hook(&mut call)
+}
+
+/// Clears this thread's in-a-hook flag: for a call made on someone else's behalf that does
+/// not return to the hook (`rt_sigreturn` performed for the program, a new thread's start).
+#[doc(hidden)]
+pub fn leave_hook() {
+    guard::leave();
+}
+
+/// Whether a hook is running on this thread (its calls then bypass the hooks).
+#[doc(hidden)]
+pub fn in_hook() -> bool {
+    if guard::enter() {
+        guard::leave();
+        false
+    } else {
+        true
+    }
 }
 
 /// The real call for a number known only at run time (and for hooks that change the number).

@@ -263,7 +263,7 @@ mod regs {
         GREGS + 8 * 8,
         GREGS + 8 * 9,
         GREGS + 8 * 12,
-        GREGS + 8 * 7,
+        GREGS + 8 * 2,
         GREGS,
         GREGS + 8,
     ];

@@ -1,0 +1,451 @@
+//! Interception of every system call of the process, libc's and std's included (feature
+//! `hooks`; x86_64): Syscall User Dispatch with libsys's stubs as the allowed region sends
+//! each call made anywhere else to libsys's SIGSYS handler, which passes it to the installed
+//! hook (`sys_core::hook::set_hook` / `set_replacement`, or `sys_trace::start`) and makes it on
+//! the program's behalf from the stubs.
+//!
+//! Sources: `Documentation/admin-guide/syscall-user-dispatch.rst`, prctl(2), sigreturn(2),
+//! clone(2); the frame layouts of `arch/x86/include/uapi/asm/{sigcontext,ucontext}.h` and
+//! `arch/x86/kernel/signal_64.c` (`rt_sigreturn` finds its frame at `sp - 8`); glibc 2.36's
+//! `sysdeps/unix/sysv/linux/x86_64/{clone3,clone}.S` and `nptl/pthread_create.c` (what a new
+//! thread expects in its registers and signal mask). Checked natively by `tests/intercept.rs`
+//! against `strace -f` on Linux 6.18.
+//!
+//! # Coverage
+//! - **Threads.** Dispatch is per thread and a new thread starts without it. A `clone`/`clone3`
+//!   that shares memory (`CLONE_VM`, a thread or `posix_spawn`'s child) is made from a
+//!   trampoline in the stubs section: in the child it turns dispatch on (prctl), sets the
+//!   signal mask the program had at the call, restores the program's registers (the stack
+//!   pointer stays the new stack) and jumps to the instruction after the program's `syscall`
+//!   with `rax = 0`; `rcx` and `r11` are clobbered, as `syscall` clobbers them anyway. So every
+//!   thread created through libc (pthread_create, std::thread) is covered from its first
+//!   instruction.
+//! - **fork.** `fork`, and `clone` without `CLONE_VM`, return through the handler in the
+//!   child too (it has its own copy of the stack); the child turns dispatch on again (the
+//!   kernel clears it in a fork child) before returning. `vfork` (and `clone(CLONE_VM |
+//!   CLONE_VFORK)` without a stack) is made as a fork: a child sharing the handler's stack
+//!   would overwrite the parent's handler frame.
+//! - **Signals.** The handler runs with nothing more blocked than the program had
+//!   (`SA_NODEFER`, empty mask), so the program's signals arrive as before, and a handler of
+//!   the program is intercepted as any code. A handler's return (`rt_sigreturn` from libc's
+//!   restorer, outside the region) is performed for it: the stack pointer is set to the
+//!   program's and `rt_sigreturn` is made from a stub, so the kernel restores the program's
+//!   interrupted context. `rt_sigprocmask` and `sigaltstack` are applied to the interrupted
+//!   context (the handler's own return would otherwise undo them). SIGSYS cannot be blocked
+//!   while interception runs (it is taken out of every mask), and the program must not
+//!   install a SIGSYS handler of its own (it would replace libsys's).
+//! - **exit, exit_group, execve** are made as they are. `execve` ends interception: the new
+//!   program starts without dispatch and without libsys's handler.
+//!
+//! # Limits
+//! While a hook runs on a thread, calls made on that thread go straight to the kernel without
+//! the hook (sys-core's guard against recursion): a signal handler of the program that runs
+//! while libsys makes a blocking call for it (a `read` waiting), and the child of
+//! `posix_spawn` (which shares its parent's thread-local storage while the parent waits in
+//! the hook), are not seen by the hook; their calls are made all the same. No selector byte is
+//! used: every call from outside the stubs is dispatched. A call whose pointer arguments are
+//! invalid can fault in the handler for `rt_sigprocmask` (its set is read there) instead of
+//! failing with `EFAULT`. Each intercepted call costs a signal delivery and return.
+
+use core::sync::atomic::{AtomicU32, Ordering};
+use sys_core::{Errno, RawRet, hook, nr, syscall, syscall_readonly};
+
+const PR_SET_SYSCALL_USER_DISPATCH: usize = 59;
+const PR_SYS_DISPATCH_ON: usize = 1;
+const PR_SYS_DISPATCH_OFF: usize = 0;
+const SIGSYS: usize = 31;
+const SYS_USER_DISPATCH: i32 = 2;
+const SA_SIGINFO: usize = 4;
+const SA_RESTORER: usize = 0x0400_0000;
+const SA_NODEFER: usize = 0x4000_0000;
+const CLONE_VM: usize = 0x100;
+const CLONE_VFORK: usize = 0x4000;
+
+/// Signals that stay deliverable whatever the program's mask says (bit `sig - 1`): SIGKILL and
+/// SIGSTOP (the kernel's rule), SIGSYS (interception's).
+const UNBLOCKABLE: u64 = (1 << (9 - 1)) | (1 << (19 - 1)) | (1 << (SIGSYS - 1));
+
+/// Offsets in `siginfo_t` and `ucontext_t` (x86_64).
+mod off {
+    /// `si_code`.
+    pub(super) const CODE: usize = 8;
+    /// `si_syscall` (`_sigsys`, after `si_call_addr`).
+    pub(super) const SYSCALL: usize = 24;
+    /// `uc_stack` (`stack_t`, 24 bytes).
+    pub(super) const STACK: usize = 16;
+    /// `uc_mcontext`: `struct sigcontext_64`, whose first 17 words are r8..r15, rdi, rsi, rbp,
+    /// rbx, rdx, rax, rcx, rsp, rip.
+    pub(super) const GREGS: usize = 40;
+    pub(super) const NGREGS: usize = 17;
+    pub(super) const ARGS: [usize; 6] = [
+        GREGS + 8 * 8,
+        GREGS + 8 * 9,
+        GREGS + 8 * 12,
+        GREGS + 8 * 2,
+        GREGS,
+        GREGS + 8,
+    ];
+    pub(super) const RAX: usize = GREGS + 8 * 13;
+    pub(super) const RSP: usize = GREGS + 8 * 15;
+    /// `uc_sigmask`, after the 256-byte sigcontext.
+    pub(super) const SIGMASK: usize = GREGS + 256;
+}
+
+/// The kernel's `struct sigaction` for `rt_sigaction`.
+#[repr(C)]
+struct KernelSigaction {
+    handler: usize,
+    flags: usize,
+    restorer: usize,
+    mask: u64,
+}
+
+/// Starts intercepting every system call of the calling thread, and of every thread and
+/// process it creates from now on: installs libsys's SIGSYS handler (replacing any) and turns
+/// Syscall User Dispatch on with the stubs as the region. The calls go to the hook installed
+/// with `sys_core::hook` (none: they are simply made).
+///
+/// Threads that already exist are not covered: call [`this_thread`] in each (or start
+/// interception before creating them).
+///
+/// Errors: `EINVAL` from a kernel without Syscall User Dispatch (before 5.11), the errors of
+/// `rt_sigaction`.
+pub fn start() -> Result<(), Errno> {
+    let act = KernelSigaction {
+        handler: handler as *const () as usize,
+        flags: SA_SIGINFO | SA_RESTORER | SA_NODEFER,
+        restorer: crate::sud::restorer(),
+        mask: 0,
+    };
+    // SAFETY: `act` is valid for reads; no old action is asked for; the handler and the
+    // restorer live as long as the program.
+    unsafe {
+        syscall_readonly!(
+            nr::rt_sigaction,
+            SIGSYS,
+            &act,
+            core::ptr::null_mut::<KernelSigaction>(),
+            8usize
+        )
+    }?;
+    this_thread()
+}
+
+/// Turns interception on for the calling thread (after [`start`]).
+pub fn this_thread() -> Result<(), Errno> {
+    let stubs = sys_core::outline::stubs();
+    // SAFETY: prctl reads its arguments; no selector (null).
+    unsafe {
+        syscall_readonly!(
+            nr::prctl,
+            PR_SET_SYSCALL_USER_DISPATCH,
+            PR_SYS_DISPATCH_ON,
+            stubs.start,
+            stubs.end - stubs.start,
+            0usize
+        )
+    }
+    .map(drop)
+}
+
+/// Turns interception off for the calling thread (the handler stays installed; other threads
+/// keep theirs).
+pub fn stop_this_thread() -> Result<(), Errno> {
+    // SAFETY: prctl with DISPATCH_OFF reads nothing.
+    unsafe {
+        syscall_readonly!(
+            nr::prctl,
+            PR_SET_SYSCALL_USER_DISPATCH,
+            PR_SYS_DISPATCH_OFF,
+            0usize,
+            0usize,
+            0usize
+        )
+    }
+    .map(drop)
+}
+
+fn neg(e: Errno) -> usize {
+    (e.raw() as isize).wrapping_neg() as usize
+}
+
+/// What the trampoline needs for a new thread: the call, then what the child sets up. Its
+/// layout is read by [`clone_trampoline`].
+#[repr(C)]
+struct CloneCtx {
+    /// 0: the number, 8..56: the arguments.
+    nr: usize,
+    args: [usize; 6],
+    /// 56, 64: the region for the child's prctl.
+    stubs_start: usize,
+    stubs_len: usize,
+    /// 72: the child's signal mask (the program's at the call).
+    sigmask: u64,
+    /// 80: non-zero when the child keeps the saved stack pointer (no new stack).
+    saved_sp: usize,
+    /// 88: set by the child once it has read everything (the parent waits for it: this lives
+    /// on the parent's handler stack).
+    done: AtomicU32,
+    _pad: u32,
+    /// 96: r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip.
+    regs: [usize; off::NGREGS],
+}
+
+/// Makes a `clone`/`clone3` that creates a task sharing memory, from the stubs: returns the
+/// parent's result; the child never comes back here (see the module's documentation).
+#[unsafe(naked)]
+#[unsafe(link_section = "libsys_stubs")]
+unsafe extern "C" fn clone_trampoline(ctx: *const CloneCtx) -> usize {
+    core::arch::naked_asm!(
+        "push r12",
+        "mov r12, rdi",
+        "mov rax, [r12]",
+        "mov rdi, [r12 + 8]",
+        "mov rsi, [r12 + 16]",
+        "mov rdx, [r12 + 24]",
+        "mov r10, [r12 + 32]",
+        "mov r8, [r12 + 40]",
+        "mov r9, [r12 + 48]",
+        "syscall",
+        "test rax, rax",
+        "jz 2f",
+        "pop r12",
+        "ret",
+        // The child: dispatch on, the program's mask, its registers, its next instruction.
+        "2:",
+        "mov eax, {prctl}",
+        "mov edi, {set_sud}",
+        "mov esi, {on}",
+        "mov rdx, [r12 + 56]",
+        "mov r10, [r12 + 64]",
+        "xor r8d, r8d",
+        "syscall",
+        "mov eax, {sigprocmask}",
+        "mov edi, 2",
+        "lea rsi, [r12 + 72]",
+        "xor edx, edx",
+        "mov r10d, 8",
+        "syscall",
+        "mov rcx, r12",
+        "cmp qword ptr [rcx + 80], 0",
+        "je 3f",
+        "mov rsp, [rcx + 96 + 15 * 8]",
+        "3:",
+        "mov r8, [rcx + 96]",
+        "mov r9, [rcx + 96 + 8]",
+        "mov r10, [rcx + 96 + 16]",
+        "mov r12, [rcx + 96 + 32]",
+        "mov r13, [rcx + 96 + 40]",
+        "mov r14, [rcx + 96 + 48]",
+        "mov r15, [rcx + 96 + 56]",
+        "mov rdi, [rcx + 96 + 64]",
+        "mov rsi, [rcx + 96 + 72]",
+        "mov rbp, [rcx + 96 + 80]",
+        "mov rbx, [rcx + 96 + 88]",
+        "mov rdx, [rcx + 96 + 96]",
+        "mov r11, [rcx + 96 + 16 * 8]",
+        // From here on the parent may reuse the context's memory.
+        "mov dword ptr [rcx + 88], 1",
+        "xor eax, eax",
+        "jmp r11",
+        prctl = const nr::prctl,
+        set_sud = const PR_SET_SYSCALL_USER_DISPATCH,
+        on = const PR_SYS_DISPATCH_ON,
+        sigprocmask = const nr::rt_sigprocmask,
+    )
+}
+
+/// `rt_sigreturn` with the stack pointer at `sp`: the program's signal frame is at `sp - 8`.
+#[unsafe(naked)]
+#[unsafe(link_section = "libsys_stubs")]
+unsafe extern "C" fn sigreturn_at(sp: usize) -> ! {
+    core::arch::naked_asm!(
+        "mov rsp, rdi",
+        "mov eax, {nr}",
+        "syscall",
+        "ud2",
+        nr = const nr::rt_sigreturn
+    )
+}
+
+/// libsys's SIGSYS handler for interception.
+extern "C" fn handler(_sig: i32, info: *mut u8, ctx: *mut u8) {
+    // SAFETY: the kernel passes a valid siginfo_t and ucontext_t (SA_SIGINFO); the offsets are
+    // the kernel's x86_64 layout (`off`), every field read is aligned.
+    unsafe {
+        if info.add(off::CODE).cast::<i32>().read() != SYS_USER_DISPATCH {
+            return;
+        }
+        let call = info.add(off::SYSCALL).cast::<i32>().read() as usize;
+        let args = off::ARGS.map(|o| ctx.add(o).cast::<usize>().read());
+        let result = match call {
+            nr::rt_sigreturn => sigreturn(ctx, &args),
+            nr::rt_sigprocmask => {
+                let apply = |_: usize, a: &[usize; 6]| sigprocmask(ctx, a);
+                hook::on_behalf(call, &args, Some(&apply))
+            }
+            nr::sigaltstack => {
+                let r = hook::on_behalf(call, &args, None);
+                // The handler's return restores the alternate stack from `uc_stack`: put the
+                // one now in force there.
+                let mut now = [0usize; 3];
+                let null = core::ptr::null::<[usize; 3]>();
+                if syscall!(nr::sigaltstack, null, &mut now).is_ok() {
+                    ctx.add(off::STACK).cast::<[usize; 3]>().write(now);
+                }
+                r
+            }
+            nr::clone | nr::clone3 | nr::fork | nr::vfork => spawn(call, &args, ctx),
+            _ => hook::on_behalf(call, &args, None),
+        };
+        ctx.add(off::RAX).cast::<usize>().write(result.0);
+    }
+}
+
+/// Performs the program's `rt_sigreturn` (after showing it to the hook): never returns.
+///
+/// # Safety
+/// `ctx` is the handler's ucontext for a SIGSYS raised by the program's `rt_sigreturn`.
+unsafe fn sigreturn(ctx: *mut u8, args: &[usize; 6]) -> RawRet {
+    // SAFETY: the saved stack pointer of the interrupted program.
+    let sp = unsafe { ctx.add(off::RSP).cast::<usize>().read() };
+    let outside = !hook::in_hook();
+    let go = move |_: usize, _: &[usize; 6]| -> usize {
+        if outside {
+            // The hook that called this never returns: clear its flag for it.
+            hook::leave_hook();
+        }
+        // SAFETY: `sp` is where the program's restorer made the call: its signal frame is
+        // right below, as the kernel expects.
+        unsafe { sigreturn_at(sp) }
+    };
+    // SAFETY: `go` makes the program's own call.
+    let _ = unsafe { hook::on_behalf(nr::rt_sigreturn, args, Some(&go)) };
+    // A hook that did not make the call: make it anyway (returning would resume the program
+    // in its restorer, with a result in rax and nowhere to go).
+    go(nr::rt_sigreturn, args);
+    unreachable_ret()
+}
+
+fn unreachable_ret() -> RawRet {
+    RawRet(neg(Errno::ENOSYS))
+}
+
+/// `rt_sigprocmask` applied to the interrupted context's mask (which the handler's return
+/// puts in force).
+///
+/// # Safety
+/// `ctx` is the handler's ucontext; `a` are the program's arguments.
+fn sigprocmask(ctx: *mut u8, a: &[usize; 6]) -> usize {
+    let (how, set, old, size) = (a[0], a[1], a[2], a[3]);
+    if size != 8 {
+        return neg(Errno::EINVAL);
+    }
+    // SAFETY: `ctx` is the handler's ucontext; `set` and `old` are the program's pointers to
+    // sigsets (null: none), as rt_sigprocmask takes them.
+    unsafe {
+        let mask = ctx.add(off::SIGMASK).cast::<u64>();
+        let cur = mask.read();
+        let new = if set == 0 {
+            cur
+        } else {
+            let s = (set as *const u64).read_unaligned();
+            match how {
+                0 => cur | s,
+                1 => cur & !s,
+                2 => s,
+                _ => return neg(Errno::EINVAL),
+            }
+        };
+        if old != 0 {
+            (old as *mut u64).write_unaligned(cur);
+        }
+        mask.write(new & !UNBLOCKABLE);
+    }
+    0
+}
+
+/// `clone`, `clone3`, `fork`, `vfork`.
+///
+/// # Safety
+/// `ctx` is the handler's ucontext for the program's call `call` with `args`.
+unsafe fn spawn(call: usize, args: &[usize; 6], ctx: *mut u8) -> RawRet {
+    // Whether the child shares memory, and whether it gets a stack of its own.
+    let (vm, stack) = match call {
+        nr::clone => (args[0] & CLONE_VM != 0, args[1] != 0),
+        nr::clone3 if args[0] != 0 && args[1] >= 64 => {
+            // SAFETY: the program's `struct clone_args` (at least its first 64 bytes):
+            // flags at 0, stack at 40, stack_size at 48.
+            let (flags, st, size) = unsafe {
+                let p = args[0] as *const u64;
+                (
+                    p.read_unaligned(),
+                    p.add(5).read_unaligned(),
+                    p.add(6).read_unaligned(),
+                )
+            };
+            (flags as usize & CLONE_VM != 0, st != 0 && size != 0)
+        }
+        _ => (false, false),
+    };
+    let vfork_like = call == nr::vfork || (call == nr::clone && vm && !stack);
+    if vm && !vfork_like {
+        // SAFETY: forwarded from the caller.
+        return unsafe { thread(call, args, ctx, stack) };
+    }
+    let fork = |nr: usize, a: &[usize; 6]| -> usize {
+        let (nr, a0) = match nr {
+            nr::vfork => (nr::fork, a[0]),
+            nr::clone if vfork_like => (nr::clone, a[0] & !(CLONE_VM | CLONE_VFORK)),
+            _ => (nr, a[0]),
+        };
+        // SAFETY: the program's own call (a fork, its child on its own copy of this stack).
+        let r = unsafe { sys_core::call::call6(nr, a0, a[1], a[2], a[3], a[4], a[5]).0 };
+        if r == 0 {
+            // The fork child: the kernel cleared dispatch.
+            let _ = this_thread();
+        }
+        r
+    };
+    // SAFETY: `fork` makes the program's own call.
+    unsafe { hook::on_behalf(call, args, Some(&fork)) }
+}
+
+/// A `clone`/`clone3` of a task sharing memory, through [`clone_trampoline`].
+///
+/// # Safety
+/// As [`spawn`].
+unsafe fn thread(call: usize, args: &[usize; 6], ctx: *mut u8, stack: bool) -> RawRet {
+    let stubs = sys_core::outline::stubs();
+    // SAFETY: the ucontext's general registers and mask.
+    let (regs, sigmask) = unsafe {
+        (
+            ctx.add(off::GREGS).cast::<[usize; off::NGREGS]>().read(),
+            ctx.add(off::SIGMASK).cast::<u64>().read(),
+        )
+    };
+    let make = |nr: usize, a: &[usize; 6]| -> usize {
+        let c = CloneCtx {
+            nr,
+            args: *a,
+            stubs_start: stubs.start,
+            stubs_len: stubs.end - stubs.start,
+            sigmask: sigmask & !UNBLOCKABLE,
+            saved_sp: usize::from(!stack),
+            done: AtomicU32::new(0),
+            _pad: 0,
+            regs,
+        };
+        // SAFETY: the program's own call, from the trampoline; the child reads `c` before it
+        // sets `done`, and this frame lives until then.
+        let r = unsafe { clone_trampoline(&c) };
+        if (r as isize) > 0 {
+            while c.done.load(Ordering::Acquire) == 0 {
+                core::hint::spin_loop();
+            }
+        }
+        r
+    };
+    // SAFETY: `make` makes the program's own call.
+    unsafe { hook::on_behalf(call, args, Some(&make)) }
+}

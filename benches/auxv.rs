@@ -4,7 +4,7 @@
 //! sys-auxv's index against glibc's linear scan) and `AT_HWCAP` (rustix has a getter for it).
 //! The one-time cost of the first lookup in a fresh process is `benches/first_call.rs`.
 //!
-//! Run: `cargo bench --bench auxv`. x86_64 only (criterion and the peers are x86_64
+//! Run: `cargo bench -p libsys --bench auxv`. x86_64 only (criterion and the peers are x86_64
 //! dev-dependencies). Prints a table of medians and ratios to sys-auxv at the end. Facts:
 //! `getauxval(3)`, `sysconf(3)`; glibc 2.36 `misc/getauxval.c` scans `GLRO(dl_auxv)` for every key
 //! but `AT_HWCAP`/`AT_HWCAP2`.

@@ -6,7 +6,7 @@
 //! rotated per round, so machine noise spreads over all of them. Page faults during the call
 //! come from getrusage(2).
 //!
-//! Run: `cargo bench --bench first_call` (`FIRST_CALL_PROCESSES=N` children per variant,
+//! Run: `cargo bench -p libsys --bench first_call` (`FIRST_CALL_PROCESSES=N` children per variant,
 //! default 300). x86_64 only (rustix is an x86_64 dev-dependency). Prints one table with the
 //! median, p10–p90, page faults and the ratio to the first row of each group. glibc's rows are
 //! low because ld.so parsed the vector and the vDSO before `main`, outside the measurement.

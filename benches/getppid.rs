@@ -1,7 +1,7 @@
 //! Time per `getppid(2)` call, every variant of `benches/common` side by side in one run
 //! (criterion), then a table of medians with their ratio to hand-written inline `asm!`.
 //!
-//! Run: `cargo bench --bench getppid` (or `tools/bench.sh`, which adds instruction counts).
+//! Run: `cargo bench -p libsys --bench getppid` (or `tools/bench.sh`, which adds instruction counts).
 //! x86_64 only (the hand-written reference is x86_64 asm). The table reads criterion's
 //! `estimates.json` of this run from `$CRITERION_HOME`, else `$CARGO_TARGET_DIR/criterion`,
 //! else the `criterion` directory of the target directory this binary was built in (where

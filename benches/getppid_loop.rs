@@ -12,7 +12,7 @@
 //!   variant (in an order rotated by round), then per variant the median ns/call over the rounds
 //!   and the median of its ratio to `asm` within the same round.
 //!
-//! Built by `cargo bench --bench getppid_loop --no-run`; not run by a plain `cargo bench`
+//! Built by `cargo bench -p libsys --bench getppid_loop --no-run`; not run by a plain `cargo bench`
 //! (`bench = false`). x86_64 only. On a VM whose syscall cost drifts by 30% from one second to
 //! the next (the machine of BENCHMARKS.md), the paired ratios are the figure to read.
 

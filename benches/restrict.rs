@@ -7,7 +7,7 @@
 //! the filters, so that all of them share the machine's slow and fast moments; the table gives
 //! per filter the median over rounds and the median of its same-round ratio to no filter.
 //!
-//! `cargo bench --features restrict,std --bench restrict` (x86_64; BENCHMARKS.md). Options
+//! `cargo bench -p libsys --features restrict,std --bench restrict` (x86_64; BENCHMARKS.md). Options
 //! after `--`: `--rounds N` (default 15), `--calls N` (default 200000).
 
 #[cfg(target_arch = "x86_64")]

@@ -34,7 +34,13 @@ mod bench {
         let calls: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(200_000);
         let dir = std::env::temp_dir().join(format!("libsys-bench-trace-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let src = std::fs::File::create(dir.join("src")).unwrap();
+        let src = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(dir.join("src"))
+            .unwrap();
         src.set_len(1 << 20).unwrap();
         let dst = std::fs::File::create(dir.join("dst")).unwrap();
         match mode.as_str() {
@@ -61,8 +67,14 @@ mod bench {
             let off = u64::from(i % 256) * 4096;
             // SAFETY: `buf` is valid for writes and reads of its length; the files stay open.
             unsafe {
-                let n = syscall!(nr::pread64, src.as_raw_fd(), buf.as_mut_ptr(), buf.len(), off)
-                    .unwrap();
+                let n = syscall!(
+                    nr::pread64,
+                    src.as_raw_fd(),
+                    buf.as_mut_ptr(),
+                    buf.len(),
+                    off
+                )
+                .unwrap();
                 syscall!(nr::pwrite64, dst.as_raw_fd(), buf.as_ptr(), n, off).unwrap();
             }
         }

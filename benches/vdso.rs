@@ -5,9 +5,9 @@
 //! of the first call in a fresh process is `benches/first_call.rs`.
 //!
 //! Run: `CARGO_TARGET_DIR=target/aligned RUSTFLAGS="-C llvm-args=-align-loops=64" cargo bench
-//! --bench vdso` for the figures in BENCHMARKS.md: with every loop aligned to 64 bytes, where a
+//! -p libsys --bench vdso` for the figures in BENCHMARKS.md: with every loop aligned to 64 bytes, where a
 //! loop happens to sit no longer decides differences of one cycle (0.3 ns) between variants
-//! (plain `cargo bench --bench vdso` works too). x86_64 only (criterion and the peers are x86_64
+//! (plain `cargo bench -p libsys --bench vdso` works too). x86_64 only (criterion and the peers are x86_64
 //! dev-dependencies). Prints a table of medians and ratios to sys-vdso at the end. Facts:
 //! clock_gettime(2), getcpu(2), getrandom(2); glibc 2.36 calls the vDSO for the clocks and
 //! `sched_getcpu` and the system call for `getrandom` (vgetrandom arrived in glibc 2.41);

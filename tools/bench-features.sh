@@ -41,7 +41,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 builds=(none outline hooks outline,hooks)
 for b in "${builds[@]}"; do
-    args=(--bench getppid_loop --no-run --message-format=json)
+    args=(-p libsys --bench getppid_loop --no-run --message-format=json)
     [[ $b == none ]] || args+=(--features "$b")
     exe=$(cargo bench "${args[@]}" 2>/dev/null | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n1)
     [[ -x $exe ]] || {

@@ -50,7 +50,7 @@ if [[ -n $busy ]]; then
     echo "warning: busy processes right now: $busy; the times may be disturbed"
 fi
 
-exe=$(cargo bench --bench getppid_loop --no-run --message-format=json |
+exe=$(cargo bench -p libsys --bench getppid_loop --no-run --message-format=json |
     sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n1)
 [[ -x $exe ]] || {
     echo >&2 "$0: no getppid_loop executable in cargo's output"
@@ -59,8 +59,8 @@ exe=$(cargo bench --bench getppid_loop --no-run --message-format=json |
 
 if [[ -n $want_time ]]; then
     echo
-    echo "== time per call, one variant after the other: cargo bench --bench getppid"
-    cargo bench --bench getppid
+    echo "== time per call, one variant after the other: cargo bench -p libsys --bench getppid"
+    cargo bench -p libsys --bench getppid
     echo
     echo "== time per call, interleaved: getppid_loop --interleave $ROUNDS $CALLS"
     "$exe" --interleave "$ROUNDS" "$CALLS"

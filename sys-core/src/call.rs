@@ -148,14 +148,14 @@ impl Number for usize {
     #[inline(always)]
     unsafe fn outline(self, a: &[usize; 6]) -> usize {
         // SAFETY: forwarded from the caller.
-        unsafe { crate::outline::generic(self, a[0], a[1], a[2], a[3], a[4], a[5]) }
+        unsafe { crate::stubs::generic(self, a[0], a[1], a[2], a[3], a[4], a[5]) }
     }
 
     #[cfg(feature = "outline")]
     #[inline(always)]
     unsafe fn outline_noreturn(self, a0: usize) -> ! {
         // SAFETY: forwarded from the caller.
-        unsafe { crate::outline::generic_noreturn(self, a0) }
+        unsafe { crate::stubs::generic_noreturn(self, a0) }
     }
 
     #[cfg(feature = "hooks")]
@@ -181,14 +181,14 @@ impl<const N: usize> Number for Const<N> {
     #[inline(always)]
     unsafe fn outline(self, a: &[usize; 6]) -> usize {
         // SAFETY: forwarded from the caller.
-        unsafe { crate::outline::pinned::<N>(a[0], a[1], a[2], a[3], a[4], a[5]) }
+        unsafe { crate::stubs::pinned::<N>(a[0], a[1], a[2], a[3], a[4], a[5]) }
     }
 
     #[cfg(feature = "outline")]
     #[inline(always)]
     unsafe fn outline_noreturn(self, a0: usize) -> ! {
         // SAFETY: forwarded from the caller.
-        unsafe { crate::outline::pinned_noreturn::<N>(a0) }
+        unsafe { crate::stubs::pinned_noreturn::<N>(a0) }
     }
 
     #[cfg(feature = "hooks")]

@@ -502,29 +502,20 @@ pub fn in_hook() -> bool {
 /// # Safety
 /// As [`crate::call::invoke`].
 pub(crate) unsafe fn real_dynamic(nr: usize, a: &[usize; 6]) -> usize {
-    #[cfg(feature = "outline")]
-    // SAFETY: forwarded from the caller.
-    unsafe {
-        crate::outline::generic(nr, a[0], a[1], a[2], a[3], a[4], a[5])
-    }
-    #[cfg(not(feature = "outline"))]
     // SAFETY: forwarded from the caller; words past the call's count are zero or ignored by
     // the kernel.
-    unsafe {
-        crate::arch::syscall6(nr, a[0], a[1], a[2], a[3], a[4], a[5])
-    }
+    unsafe { crate::stubs::generic(nr, a[0], a[1], a[2], a[3], a[4], a[5]) }
 }
 
-/// The real call for constant number `N`: with `outline`, from `N`'s own stub unless the hook
-/// changed the number.
+/// The real call for constant number `N`: from `N`'s own stub unless the hook changed the
+/// number.
 ///
 /// # Safety
 /// As [`crate::call::invoke`].
 pub(crate) unsafe fn real_const<const N: usize>(nr: usize, a: &[usize; 6]) -> usize {
-    #[cfg(feature = "outline")]
     if nr == N {
         // SAFETY: forwarded from the caller.
-        return unsafe { crate::outline::pinned::<N>(a[0], a[1], a[2], a[3], a[4], a[5]) };
+        return unsafe { crate::stubs::pinned::<N>(a[0], a[1], a[2], a[3], a[4], a[5]) };
     }
     // SAFETY: forwarded from the caller.
     unsafe { real_dynamic(nr, a) }

@@ -63,6 +63,8 @@ pub mod nr;
 pub mod outline;
 pub mod proto;
 pub mod ret;
+#[cfg(any(feature = "outline", feature = "hooks"))]
+mod stubs;
 
 pub use arg::Arg;
 pub use call::{ArgKind, Meta, RawRet};

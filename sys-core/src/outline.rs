@@ -37,88 +37,11 @@
 //! # }
 //! ```
 
-#[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
-use crate::arch;
 use core::ops::Range;
 
-/// The manifest word of the generic stub (numbers known only at run time).
-pub(crate) const GENERIC: usize = 0xFFFF_FFFF;
+use crate::stubs::GENERIC;
 /// The manifest word of the marker entry that makes sure both sections exist.
 const MARKER: usize = 0xFFFF_FFFE;
-
-// x86_64 and x86 define their stubs in their arch files, as naked functions (their way back
-// avoids a `ret` right after the kernel's exit); elsewhere they are Rust functions around the
-// architecture's `syscall6_site`/`syscall1_noreturn_site`.
-#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-pub(crate) use crate::arch::{generic, generic_noreturn, pinned, pinned_noreturn};
-
-/// Number `N`'s stub: the only instruction from which libsys makes system call `N`.
-///
-/// # Safety
-/// See [`crate::call`]: the caller upholds the system call's contract.
-#[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
-#[inline(never)]
-#[unsafe(link_section = "libsys_stubs")]
-#[allow(clippy::too_many_arguments, reason = "six argument registers")]
-pub(crate) unsafe extern "C" fn pinned<const N: usize>(
-    a0: usize,
-    a1: usize,
-    a2: usize,
-    a3: usize,
-    a4: usize,
-    a5: usize,
-) -> usize {
-    // SAFETY: forwarded from the caller.
-    unsafe { arch::syscall6_site::<N>(N, a0, a1, a2, a3, a4, a5) }
-}
-
-/// The generic stub, for numbers known only at run time.
-///
-/// # Safety
-/// See [`crate::call`]: the caller upholds the system call's contract.
-#[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
-#[inline(never)]
-#[unsafe(link_section = "libsys_stubs")]
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the number and six argument registers"
-)]
-pub(crate) unsafe extern "C" fn generic(
-    nr: usize,
-    a0: usize,
-    a1: usize,
-    a2: usize,
-    a3: usize,
-    a4: usize,
-    a5: usize,
-) -> usize {
-    // SAFETY: forwarded from the caller.
-    unsafe { arch::syscall6_site::<GENERIC>(nr, a0, a1, a2, a3, a4, a5) }
-}
-
-/// Number `N`'s stub for calls that do not return (`exit`, `exit_group`).
-///
-/// # Safety
-/// See [`crate::call`]; `N` must be a call that does not return.
-#[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
-#[inline(never)]
-#[unsafe(link_section = "libsys_stubs")]
-pub(crate) unsafe extern "C" fn pinned_noreturn<const N: usize>(a0: usize) -> ! {
-    // SAFETY: forwarded from the caller.
-    unsafe { arch::syscall1_noreturn_site::<N>(N, a0) }
-}
-
-/// The generic stub for calls that do not return.
-///
-/// # Safety
-/// See [`crate::call`]; `nr` must be a call that does not return.
-#[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
-#[inline(never)]
-#[unsafe(link_section = "libsys_stubs")]
-pub(crate) unsafe extern "C" fn generic_noreturn(nr: usize, a0: usize) -> ! {
-    // SAFETY: forwarded from the caller.
-    unsafe { arch::syscall1_noreturn_site::<GENERIC>(nr, a0) }
-}
 
 /// Never called: its address is taken by [`stubs`] and [`manifest`], so that both sections
 /// exist (and the linker defines their bounds) even in a program that makes no system call.

@@ -34,7 +34,7 @@
 /// resolved by the static linker (no run-time relocation, so the section is read-only) and the
 /// section is `R` (`SHF_GNU_RETAIN`): `--gc-sections` keeps every entry, and with it the stub
 /// it points at. `%progbits` rather than `@progbits`: `@` starts a comment on arm.
-#[cfg(feature = "outline")]
+#[cfg(any(feature = "outline", feature = "hooks"))]
 macro_rules! site {
     () => {
         concat!(

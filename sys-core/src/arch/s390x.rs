@@ -83,7 +83,7 @@ pub(crate) unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
 ///
 /// # Safety
 /// As `syscall6`.
-#[cfg(feature = "outline")]
+#[cfg(any(feature = "outline", feature = "hooks"))]
 #[inline(always)]
 #[allow(
     clippy::too_many_arguments,

@@ -233,7 +233,7 @@ pub(crate) unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
 ///
 /// # Safety
 /// The caller upholds the system call's contract (see [`crate::call`]).
-#[cfg(feature = "outline")]
+#[cfg(any(feature = "outline", feature = "hooks"))]
 #[unsafe(naked)]
 #[unsafe(link_section = "libsys_stubs")]
 pub(crate) unsafe extern "C" fn pinned<const N: usize>(
@@ -258,7 +258,7 @@ pub(crate) unsafe extern "C" fn pinned<const N: usize>(
 ///
 /// # Safety
 /// The caller upholds the system call's contract (see [`crate::call`]).
-#[cfg(feature = "outline")]
+#[cfg(any(feature = "outline", feature = "hooks"))]
 #[unsafe(naked)]
 #[unsafe(link_section = "libsys_stubs")]
 pub(crate) unsafe extern "C" fn generic(
@@ -276,7 +276,7 @@ pub(crate) unsafe extern "C" fn generic(
         "mov edx, [esp + 32]", "mov esi, [esp + 36]", "mov edi, [esp + 40]",
         "mov ebp, [esp + 44]", "int 0x80", site!(),
         "pop ebx", "pop esi", "pop edi", "pop ebp", "pop ecx", "jmp ecx",
-        site = const crate::outline::GENERIC
+        site = const crate::stubs::GENERIC
     )
 }
 
@@ -304,6 +304,6 @@ pub(crate) unsafe extern "C" fn pinned_noreturn<const N: usize>(_a0: usize) -> !
 pub(crate) unsafe extern "C" fn generic_noreturn(_nr: usize, _a0: usize) -> ! {
     core::arch::naked_asm!(
         "mov eax, [esp + 4]", "mov ebx, [esp + 8]", "int 0x80", site!(), "ud2",
-        site = const crate::outline::GENERIC
+        site = const crate::stubs::GENERIC
     )
 }

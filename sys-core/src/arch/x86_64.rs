@@ -83,7 +83,7 @@ pub(crate) unsafe fn syscall1_noreturn(nr: usize, a0: usize) -> ! {
 ///
 /// # Safety
 /// The caller upholds the system call's contract (see [`crate::call`]).
-#[cfg(feature = "outline")]
+#[cfg(any(feature = "outline", feature = "hooks"))]
 #[unsafe(naked)]
 #[unsafe(link_section = "libsys_stubs")]
 pub(crate) unsafe extern "C" fn pinned<const N: usize>(
@@ -104,7 +104,7 @@ pub(crate) unsafe extern "C" fn pinned<const N: usize>(
 ///
 /// # Safety
 /// The caller upholds the system call's contract (see [`crate::call`]).
-#[cfg(feature = "outline")]
+#[cfg(any(feature = "outline", feature = "hooks"))]
 #[unsafe(naked)]
 #[unsafe(link_section = "libsys_stubs")]
 pub(crate) unsafe extern "C" fn generic(
@@ -119,7 +119,7 @@ pub(crate) unsafe extern "C" fn generic(
     core::arch::naked_asm!(
         "mov rax, rdi", "mov rdi, rsi", "mov rsi, rdx", "mov rdx, rcx", "mov r10, r8",
         "mov r8, r9", "mov r9, [rsp + 8]", "syscall", site!(), "pop rcx", "jmp rcx",
-        site = const crate::outline::GENERIC
+        site = const crate::stubs::GENERIC
     )
 }
 
@@ -144,6 +144,6 @@ pub(crate) unsafe extern "C" fn pinned_noreturn<const N: usize>(_a0: usize) -> !
 pub(crate) unsafe extern "C" fn generic_noreturn(_nr: usize, _a0: usize) -> ! {
     core::arch::naked_asm!(
         "mov rax, rdi", "mov rdi, rsi", "syscall", site!(), "ud2",
-        site = const crate::outline::GENERIC
+        site = const crate::stubs::GENERIC
     )
 }

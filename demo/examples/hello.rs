@@ -3,18 +3,18 @@
 //! the built-in tracer (sys-trace, into its in-memory ring) — no libc function called for any
 //! of it.
 //!
-//! Run it with `cargo run --example hello`. The tracer needs sys-core's `hooks` feature, which
-//! the root package's `[dev-dependencies]` turn on for its examples, tests and benchmarks (a
-//! program of yours enables libsys's `hooks` and `trace` features). Facts: uname(2), getcwd(2),
-//! openat(2), read(2), close(2), getauxval(3), vdso(7).
+//! Run it with `cargo run --example hello` from the repository root. It belongs to the
+//! `libsys-demo` package (demo/), which takes libsys with the `hooks` and `trace` features, as a
+//! program of yours would; the root package's own tests and benchmarks build libsys without
+//! them. Facts: uname(2), getcwd(2), openat(2), read(2), close(2), getauxval(3), vdso(7).
 
 use core::ffi::CStr;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
 
 use libsys::sys_vdso::{self, ClockId};
+use libsys::trace::ring::Read;
+use libsys::trace::{RING, Sink};
 use libsys::{Errno, sys_auxv, syscall};
-use sys_trace::ring::Read;
-use sys_trace::{RING, Sink};
 
 /// The directory the working directory means (`AT_FDCWD`).
 const AT_FDCWD: RawFd = -100;
@@ -128,7 +128,7 @@ fn main() -> Result<(), Errno> {
         by_vdso.join(", ")
     );
     let mut reader = RING.reader_from_now();
-    sys_trace::start(Sink::Ring);
+    libsys::trace::start(Sink::Ring);
     // SAFETY: as above.
     let _ = unsafe { openat(AT_FDCWD, c"/no/such/file", O_RDONLY | O_CLOEXEC, 0) };
     // SAFETY: fd 1 is the inherited stdout; the buffer is valid for reads.
@@ -138,7 +138,7 @@ fn main() -> Result<(), Errno> {
     let _ = sys_vdso::getrandom(&mut key, 0);
     // SAFETY: closing -1 closes nothing: EBADF.
     let _ = unsafe { close(-1) };
-    sys_trace::stop();
+    libsys::trace::stop();
     let mut line = [0u8; 256];
     loop {
         match reader.read(&RING, &mut line) {

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# tools/bench-trace.sh: what observing system calls costs, on one syscall-heavy workload
+# (benches/trace.rs: a getppid loop and a pread/pwrite copy loop through libsys), side by side:
+# no hook; a counting hook; libsys's tracer writing strace lines into its ring; the same binary
+# under `strace -f` (output to /dev/null) and under `strace -f --seccomp-bpf` tracing only the
+# workload's calls. The modes take turns, ROUNDS times; the table gives the median ns per call
+# of each and its ratio to no tracing. x86_64 (strace is installed if missing). BENCHMARKS.md.
+#
+# Usage: tools/bench-trace.sh            Environment: BENCH_ROUNDS (5), BENCH_CALLS (100000)
+set -CeEuo pipefail
+trap 'echo >&2 "$0: error on line ${LINENO}: ${BASH_COMMAND}"' ERR
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
+export CARGO_TERM_COLOR=never
+ROUNDS=${BENCH_ROUNDS:-5}
+CALLS=${BENCH_CALLS:-100000}
+
+# shellcheck source=tools/cross-env.sh
+source tools/cross-env.sh
+ensure_packages strace || {
+    echo >&2 "$0: $CROSS_ERROR"
+    exit 1
+}
+echo "machine: $(nproc) CPUs, $(uname -r), $(rustc --version), $(strace -V | head -n1), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "libsys: $(git -C "$root" describe --always --dirty 2>/dev/null || echo "not a git checkout")"
+
+exe=$(cargo bench -p libsys --features hooks,trace,std --bench trace --no-run --message-format=json 2>/dev/null |
+    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n1)
+[[ -x $exe ]] || {
+    echo >&2 "$0: no trace bench executable"
+    exit 1
+}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+modes=(none count ring strace strace-seccomp-bpf)
+run() { # MODE: prints "getppid NS" and "copy NS"
+    case $1 in
+        strace) strace -f -qq -o /dev/null "$exe" none "$CALLS" ;;
+        strace-seccomp-bpf) strace -f -qq --seccomp-bpf -e trace=getppid,pread64,pwrite64 -o /dev/null "$exe" none "$CALLS" ;;
+        *) "$exe" "$1" "$CALLS" ;;
+    esac
+}
+for ((i = 0; i < ROUNDS; i++)); do
+    for m in "${modes[@]}"; do
+        run "$m" | awk -v m="$m" -v r="$i" '{ print m "\t" r "\t" $1 "\t" $2 }' >>"$work/times"
+    done
+done
+echo
+echo "$ROUNDS rounds, $CALLS getppid calls and $((CALLS / 4)) pread+pwrite pairs per run"
+echo "| mode | getppid ns/call | x none | copy ns/call | x none |"
+echo "|---|---:|---:|---:|---:|"
+awk -F'\t' '
+    function med(a, n,   i, j, t) { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+        return n % 2 ? a[int(n / 2)] : (a[n / 2 - 1] + a[n / 2]) / 2 }
+    { v[$1 "," $3, n[$1 "," $3]++] = $4; if (!($1 in seen)) { seen[$1] = 1; order[k++] = $1 } }
+    END {
+        for (w = 0; w < 2; w++) { key = w ? "copy" : "getppid"; for (i = 0; i < n["none," key]; i++) b[i] = v["none," key, i]; base[key] = med(b, n["none," key]) }
+        for (o = 0; o < k; o++) { m = order[o]
+            for (w = 0; w < 2; w++) { key = w ? "copy" : "getppid"; delete a; for (i = 0; i < n[m "," key]; i++) a[i] = v[m "," key, i]; r[key] = med(a, n[m "," key]) }
+            printf "| %s | %.1f | %.2f | %.1f | %.2f |\n", m, r["getppid"], r["getppid"] / base["getppid"], r["copy"], r["copy"] / base["copy"] }
+    }' "$work/times"

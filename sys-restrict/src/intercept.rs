@@ -47,16 +47,10 @@
 //! invalid can fault in the handler for `rt_sigprocmask` (its set is read there) instead of
 //! failing with `EFAULT`. Each intercepted call costs a signal delivery and return.
 
+use crate::sud::{PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, SIGSYS, SYS_USER_DISPATCH};
 use core::sync::atomic::{AtomicU32, Ordering};
-use sys_core::{Errno, RawRet, hook, nr, syscall, syscall_readonly};
+use sys_core::{Errno, RawRet, hook, nr, syscall};
 
-const PR_SET_SYSCALL_USER_DISPATCH: usize = 59;
-const PR_SYS_DISPATCH_ON: usize = 1;
-const PR_SYS_DISPATCH_OFF: usize = 0;
-const SIGSYS: usize = 31;
-const SYS_USER_DISPATCH: i32 = 2;
-const SA_SIGINFO: usize = 4;
-const SA_RESTORER: usize = 0x0400_0000;
 const SA_NODEFER: usize = 0x4000_0000;
 const CLONE_VM: usize = 0x100;
 const CLONE_VFORK: usize = 0x4000;
@@ -91,15 +85,6 @@ mod off {
     pub(super) const SIGMASK: usize = GREGS + 256;
 }
 
-/// The kernel's `struct sigaction` for `rt_sigaction`.
-#[repr(C)]
-struct KernelSigaction {
-    handler: usize,
-    flags: usize,
-    restorer: usize,
-    mask: u64,
-}
-
 /// Starts intercepting every system call of the calling thread, and of every thread and
 /// process it creates from now on: installs libsys's SIGSYS handler (replacing any) and turns
 /// Syscall User Dispatch on with the stubs as the region. The calls go to the hook installed
@@ -111,58 +96,20 @@ struct KernelSigaction {
 /// Errors: `EINVAL` from a kernel without Syscall User Dispatch (before 5.11), the errors of
 /// `rt_sigaction`.
 pub fn start() -> Result<(), Errno> {
-    let act = KernelSigaction {
-        handler: handler as *const () as usize,
-        flags: SA_SIGINFO | SA_RESTORER | SA_NODEFER,
-        restorer: crate::sud::restorer(),
-        mask: 0,
-    };
-    // SAFETY: `act` is valid for reads; no old action is asked for; the handler and the
-    // restorer live as long as the program.
-    unsafe {
-        syscall_readonly!(
-            nr::rt_sigaction,
-            SIGSYS,
-            &act,
-            core::ptr::null_mut::<KernelSigaction>(),
-            8usize
-        )
-    }?;
+    crate::sud::set_sigsys(handler as *const () as usize, SA_NODEFER)?;
     this_thread()
 }
 
 /// Turns interception on for the calling thread (after [`start`]).
 pub fn this_thread() -> Result<(), Errno> {
-    let stubs = sys_core::outline::stubs();
-    // SAFETY: prctl reads its arguments; no selector (null).
-    unsafe {
-        syscall_readonly!(
-            nr::prctl,
-            PR_SET_SYSCALL_USER_DISPATCH,
-            PR_SYS_DISPATCH_ON,
-            stubs.start,
-            stubs.end - stubs.start,
-            0usize
-        )
-    }
-    .map(drop)
+    // No selector: every call from outside the stubs is dispatched.
+    crate::sud::enable_thread(None)
 }
 
 /// Turns interception off for the calling thread (the handler stays installed; other threads
 /// keep theirs).
 pub fn stop_this_thread() -> Result<(), Errno> {
-    // SAFETY: prctl with DISPATCH_OFF reads nothing.
-    unsafe {
-        syscall_readonly!(
-            nr::prctl,
-            PR_SET_SYSCALL_USER_DISPATCH,
-            PR_SYS_DISPATCH_OFF,
-            0usize,
-            0usize,
-            0usize
-        )
-    }
-    .map(drop)
+    crate::sud::disable_thread()
 }
 
 fn neg(e: Errno) -> usize {

@@ -43,15 +43,15 @@ pub const BLOCK: u8 = 1;
 /// region, whether to let it through ([`ALLOW`]) or raise SIGSYS ([`BLOCK`]).
 pub type Selector = AtomicU8;
 
-const PR_SET_SYSCALL_USER_DISPATCH: usize = 59;
-const PR_SYS_DISPATCH_OFF: usize = 0;
-const PR_SYS_DISPATCH_ON: usize = 1;
+pub(crate) const PR_SET_SYSCALL_USER_DISPATCH: usize = 59;
+pub(crate) const PR_SYS_DISPATCH_OFF: usize = 0;
+pub(crate) const PR_SYS_DISPATCH_ON: usize = 1;
 /// `SIGSYS`: 31 on x86.
-const SIGSYS: usize = 31;
+pub(crate) const SIGSYS: usize = 31;
 /// `si_code` of a Syscall User Dispatch SIGSYS.
-const SYS_USER_DISPATCH: i32 = 2;
-const SA_SIGINFO: usize = 4;
-const SA_RESTORER: usize = 0x0400_0000;
+pub(crate) const SYS_USER_DISPATCH: i32 = 2;
+pub(crate) const SA_SIGINFO: usize = 4;
+pub(crate) const SA_RESTORER: usize = 0x0400_0000;
 
 /// What happens to a call from outside the region and the emulated ranges.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -221,13 +221,20 @@ struct KernelSigaction {
 }
 
 fn install_handler() -> Result<(), Errno> {
+    // Not SA_ONSTACK: a handler on the alternate stack cannot make the calls that tear that
+    // stack down (Rust's std does at thread exit: `sigaltstack` then `munmap`). Nothing more
+    // blocked while it runs than SIGSYS itself.
+    set_sigsys(handler as *const () as usize, 0)
+}
+
+/// Installs `handler` (an `extern "C" fn(i32, *mut siginfo_t, *mut ucontext_t)`) for SIGSYS,
+/// with `SA_SIGINFO`, libsys's [`restorer`], `extra` flags and an empty mask. For this module
+/// and `crate::intercept`.
+pub(crate) fn set_sigsys(handler: usize, extra: usize) -> Result<(), Errno> {
     let act = KernelSigaction {
-        handler: handler as *const () as usize,
-        // Not SA_ONSTACK: a handler on the alternate stack cannot make the calls that tear that
-        // stack down (Rust's std does at thread exit: `sigaltstack` then `munmap`).
-        flags: SA_SIGINFO | SA_RESTORER,
+        handler,
+        flags: SA_SIGINFO | SA_RESTORER | extra,
         restorer: restorer(),
-        // Nothing more blocked while it runs than SIGSYS itself.
         mask: 0,
     };
     // SAFETY: `act` is valid for reads; no old action is asked for; the handler and the

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/bench-trace.sh: what observing system calls costs, on one syscall-heavy workload
 # (benches/trace.rs: a getppid loop and a pread/pwrite copy loop through libsys), side by side:
-# no hook; a counting hook; libsys's tracer writing strace lines into its ring; the same binary
+# no hook; a counting hook (which makes the call itself) and a counting observer (told after the
+# call); libsys's tracer writing strace lines into its ring; the same binary
 # under `strace -f` (output to /dev/null) and under `strace -f --seccomp-bpf` tracing only the
 # workload's calls. The modes take turns, ROUNDS times; the table gives the median ns per call
 # of each and its ratio to no tracing. x86_64 (strace is installed if missing). BENCHMARKS.md.
@@ -35,7 +36,7 @@ exe=$(cargo bench -p libsys --features hooks,trace,std --bench trace --no-run --
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-modes=(none count ring strace strace-seccomp-bpf)
+modes=(none count observe ring strace strace-seccomp-bpf)
 run() { # MODE: prints "getppid NS" and "copy NS"
     case $1 in
         strace) strace -f -qq -o /dev/null "$exe" none "$CALLS" ;;

@@ -229,6 +229,27 @@ pub unsafe fn invoke<const READONLY: bool, N: Number>(
         let hook = nr.slot().load(core::sync::atomic::Ordering::Relaxed);
         if !hook.is_null() {
             let a = w.w;
+            if crate::hook::is_observed(hook) {
+                // The call is made here, as without a hook; the observer is told afterwards.
+                // SAFETY: forwarded from the caller.
+                let r = unsafe { make::<READONLY, N>(nr, w) };
+                // SAFETY: the words are the caller's.
+                unsafe {
+                    crate::hook::observed_words(
+                        meta,
+                        nr.get(),
+                        w.len,
+                        Some(r),
+                        a[0],
+                        a[1],
+                        a[2],
+                        a[3],
+                        a[4],
+                        a[5],
+                    );
+                }
+                return r;
+            }
             // SAFETY: forwarded from the caller.
             return unsafe {
                 crate::hook::dispatch_words(
@@ -247,6 +268,17 @@ pub unsafe fn invoke<const READONLY: bool, N: Number>(
             };
         }
     }
+    // SAFETY: forwarded from the caller.
+    unsafe { make::<READONLY, N>(nr, w) }
+}
+
+/// The call itself, as [`invoke`] makes it without a hook: inline, or from the number's stub
+/// with `outline`.
+///
+/// # Safety
+/// See the [module documentation](self).
+#[inline(always)]
+unsafe fn make<const READONLY: bool, N: Number>(nr: N, w: &Words) -> RawRet {
     #[cfg(feature = "outline")]
     {
         // SAFETY: forwarded from the caller; unused words are zero.
@@ -361,7 +393,10 @@ pub unsafe fn invoke_noreturn<N: Number>(meta: Option<&'static Meta>, nr: N, a0:
     #[cfg(feature = "hooks")]
     {
         let hook = nr.slot().load(core::sync::atomic::Ordering::Relaxed);
-        if !hook.is_null() {
+        if crate::hook::is_observed(hook) {
+            // SAFETY: the word is the caller's.
+            unsafe { crate::hook::observed_words(meta, nr.get(), 1, None, a0, 0, 0, 0, 0, 0) };
+        } else if !hook.is_null() {
             // The hook sees the call (and may make it); if it returns, the call is made.
             // SAFETY: forwarded from the caller.
             let _ = unsafe {

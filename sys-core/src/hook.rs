@@ -69,6 +69,8 @@ pub struct Call<'a> {
     /// Made on someone else's behalf: while the call runs, the thread is not "in a hook" (a
     /// signal handler of the program's that runs during the call is the program's code).
     behalf: bool,
+    /// For a call told to an observer: the result it already got.
+    made: Option<RawRet>,
     _caller: core::marker::PhantomData<&'a ()>,
 }
 
@@ -149,6 +151,9 @@ impl Call<'_> {
     /// (or the system call, where the vDSO cannot answer, as without a hook) unless the hook
     /// changed the number; [`Call::answered_by_vdso`] then says which answered.
     pub unsafe fn real(&self) -> RawRet {
+        if let Some(r) = self.made {
+            return r;
+        }
         if self.behalf {
             guard::leave();
             let r = match self.special {
@@ -219,8 +224,51 @@ const EMPTY: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
 static SLOT: [AtomicPtr<()>; SLOTS] = [EMPTY; SLOTS];
 /// The per-number replacements alone (to refill [`SLOT`] when the process-wide hook changes).
 static REPLACED: [AtomicPtr<()>; SLOTS] = [EMPTY; SLOTS];
-/// The process-wide hook, also the slot of numbers without one of their own.
+/// The slot of numbers outside the table: the process-wide hook, or the observer's mark.
 static OTHER: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+/// The process-wide hook ([`set_hook`]).
+static HOOK: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+/// The observer ([`set_observer`]).
+static OBSERVER: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+/// Its address is the value of a slot whose calls the observer sees: the call is made where
+/// it is made without a hook, and the observer is told afterwards.
+static OBSERVED: u8 = 0;
+
+/// The value of a slot whose calls go to the observer.
+#[inline(always)]
+fn observed_mark() -> *mut () {
+    (&raw const OBSERVED).cast_mut().cast()
+}
+
+/// Whether a slot's value means "tell the observer" rather than a [`Hook`].
+#[doc(hidden)]
+#[inline(always)]
+pub fn is_observed(slot_value: *mut ()) -> bool {
+    slot_value == observed_mark()
+}
+
+/// What a slot holds when its number has no replacement: the process-wide hook, else the
+/// observer's mark, else nothing.
+fn default_fill() -> *mut () {
+    let hook = HOOK.load(Ordering::Relaxed);
+    if !hook.is_null() {
+        hook
+    } else if !OBSERVER.load(Ordering::Relaxed).is_null() {
+        observed_mark()
+    } else {
+        core::ptr::null_mut()
+    }
+}
+
+/// Refills every slot after the process-wide hook or the observer changed (installing).
+fn refill() {
+    let fill = default_fill();
+    OTHER.store(fill, Ordering::Release);
+    for (slot, own) in SLOT.iter().zip(REPLACED.iter()) {
+        let own = own.load(Ordering::Relaxed);
+        slot.store(if own.is_null() { fill } else { own }, Ordering::Release);
+    }
+}
 /// Serialises installations (rare); calls never take it.
 static INSTALL: AtomicBool = AtomicBool::new(false);
 
@@ -260,13 +308,92 @@ fn installing<R>(f: impl FnOnce() -> R) -> R {
 pub unsafe fn set_hook(hook: Option<Hook>) -> Option<Hook> {
     let new = to_ptr(hook);
     installing(|| {
-        let old = OTHER.swap(new, Ordering::AcqRel);
-        for (slot, own) in SLOT.iter().zip(REPLACED.iter()) {
-            let own = own.load(Ordering::Relaxed);
-            slot.store(if own.is_null() { new } else { own }, Ordering::Release);
-        }
+        let old = HOOK.swap(new, Ordering::AcqRel);
+        refill();
         from_ptr(old)
     })
+}
+
+/// What an observer is told: the call as it was made and, after the kernel answered, its
+/// result (`None` for a call that does not return, told before it is made: `exit_group`).
+pub type Observer = fn(&Call<'_>, Option<RawRet>);
+
+/// Installs `observer` (`None` removes it) and returns the one it replaces: it is told of every
+/// call libsys makes after the call was made, and changes nothing. Unlike a [`Hook`], the call
+/// is made where it is made without one (the caller's own code or stub), so observing costs the
+/// observer's own work and little more: the tracer of sys-trace is one. A process-wide hook or
+/// a number's replacement, where installed, takes precedence over it.
+///
+/// An observer must not call [`Call::real`] (which returns the result already made).
+pub fn set_observer(observer: Option<Observer>) -> Option<Observer> {
+    let new = observer.map_or(core::ptr::null_mut(), |o| o as *mut ());
+    installing(|| {
+        let old = OBSERVER.swap(new, Ordering::AcqRel);
+        refill();
+        if old.is_null() {
+            None
+        } else {
+            // SAFETY: every non-null value stored in OBSERVER came from an `Observer`.
+            Some(unsafe { core::mem::transmute::<*mut (), Observer>(old) })
+        }
+    })
+}
+
+/// Tells the observer of a call made by `invoke` (cold: only with an observer installed).
+///
+/// # Safety
+/// The words are the call's, as the caller passed them.
+#[doc(hidden)]
+#[cold]
+#[inline(never)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the six words travel in registers"
+)]
+pub unsafe fn observed_words(
+    meta: Option<&'static Meta>,
+    nr: usize,
+    len: usize,
+    ret: Option<RawRet>,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) {
+    tell(Call {
+        nr,
+        args: [a0, a1, a2, a3, a4, a5],
+        len,
+        meta,
+        real: real_dynamic,
+        vdso: None,
+        answered: AtomicBool::new(false),
+        special: None,
+        behalf: false,
+        made: ret,
+        _caller: core::marker::PhantomData,
+    });
+}
+
+/// Runs the observer on `call` unless a hook or observer already runs on this thread.
+fn tell(call: Call<'_>) {
+    let p = OBSERVER.load(Ordering::Acquire);
+    if p.is_null() || !guard::enter() {
+        return;
+    }
+    // SAFETY: every non-null value stored in OBSERVER came from an `Observer`.
+    let observer = unsafe { core::mem::transmute::<*mut (), Observer>(p) };
+    /// Clears the flag however the observer ends.
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            guard::leave();
+        }
+    }
+    let _leave = Leave;
+    observer(&call, call.made);
 }
 
 /// Installs `hook` for system call `nr` only (`None` removes it, and the process-wide hook, if
@@ -283,18 +410,14 @@ pub unsafe fn set_replacement(nr: usize, hook: Option<Hook>) -> Result<Option<Ho
     let new = to_ptr(hook);
     Ok(installing(|| {
         let old = own.swap(new, Ordering::AcqRel);
-        let fill = if new.is_null() {
-            OTHER.load(Ordering::Relaxed)
-        } else {
-            new
-        };
+        let fill = if new.is_null() { default_fill() } else { new };
         slot.store(fill, Ordering::Release);
         from_ptr(old)
     }))
 }
 
 fn from_ptr(p: *mut ()) -> Option<Hook> {
-    if p.is_null() {
+    if p.is_null() || is_observed(p) {
         None
     } else {
         // SAFETY: every non-null pointer stored in the tables came from a `Hook` (`to_ptr`).
@@ -367,6 +490,7 @@ pub(crate) unsafe fn dispatch(
         answered: AtomicBool::new(false),
         special: None,
         behalf: false,
+        made: None,
         _caller: core::marker::PhantomData,
     };
     run(hook, call)
@@ -410,6 +534,24 @@ pub unsafe fn dispatch_vdso(
     len: usize,
     real: VdsoReal,
 ) -> RawRet {
+    if is_observed(hook) {
+        // SAFETY: forwarded from the caller.
+        let (r, answered) = unsafe { real(args) };
+        tell(Call {
+            nr,
+            args: *args,
+            len,
+            meta: None,
+            real: real_dynamic,
+            vdso: Some((nr, real)),
+            answered: AtomicBool::new(answered),
+            special: None,
+            behalf: false,
+            made: Some(RawRet(r)),
+            _caller: core::marker::PhantomData,
+        });
+        return RawRet(r);
+    }
     let Some(hook) = from_ptr(hook) else {
         // SAFETY: forwarded from the caller.
         return RawRet(unsafe { real(args) }.0);
@@ -428,6 +570,7 @@ pub unsafe fn dispatch_vdso(
         answered: AtomicBool::new(false),
         special: None,
         behalf: false,
+        made: None,
         _caller: core::marker::PhantomData,
     };
     run(hook, call)
@@ -450,7 +593,38 @@ pub unsafe fn on_behalf(nr: usize, args: &[usize; 6], special: Option<&Special<'
         // SAFETY: forwarded from the caller.
         None => unsafe { real_dynamic(nr, a) },
     };
-    let Some(hook) = from_ptr(slot(nr).load(Ordering::Acquire)) else {
+    let value = slot(nr).load(Ordering::Acquire);
+    if is_observed(value) {
+        let told = |made| Call {
+            nr,
+            args: *args,
+            len: 6,
+            meta: None,
+            real: real_dynamic,
+            vdso: None,
+            answered: AtomicBool::new(false),
+            special: None,
+            behalf: false,
+            made,
+            _caller: core::marker::PhantomData,
+        };
+        // Calls that do not come back here are told before they are made.
+        let returns = ![
+            crate::nr::exit_group,
+            crate::nr::exit,
+            crate::nr::rt_sigreturn,
+        ]
+        .contains(&nr);
+        if !returns {
+            tell(told(None));
+        }
+        let r = RawRet(direct(nr, args));
+        if returns {
+            tell(told(Some(r)));
+        }
+        return r;
+    }
+    let Some(hook) = from_ptr(value) else {
         return RawRet(direct(nr, args));
     };
     if !guard::enter() {
@@ -466,6 +640,7 @@ pub unsafe fn on_behalf(nr: usize, args: &[usize; 6], special: Option<&Special<'
         answered: AtomicBool::new(false),
         special,
         behalf: true,
+        made: None,
         _caller: core::marker::PhantomData,
     };
     /// Clears the flag however the hook ends (a panic that unwinds included).

@@ -1,5 +1,6 @@
-//! The live tracer (feature `hooks`): sys-core's process-wide hook formats each call after the
-//! kernel answered and sends the line to a [`Sink`]. Thread ids as `strace -f` prints them
+//! The live tracer (feature `hooks`): sys-core's observer (`sys_core::hook::set_observer`)
+//! formats each call after the kernel answered and sends the line to a [`Sink`]; the call itself
+//! is made where it is made without a tracer. Thread ids as `strace -f` prints them
 //! (`[pid  1235] ` for threads other than the main one; strace 6.1 `printleader`), read with
 //! `gettid(2)`; the switch from the environment reads the initial stack's `envp` (sys-auxv).
 
@@ -42,9 +43,9 @@ impl From<Sink> for Mode {
 /// Starts tracing every system call libsys makes in this process: each one, after the kernel
 /// answered, as one strace-style line to `to` (a [`Sink`]) — or only counted.
 ///
-/// Replaces any process-wide hook (`sys_core::hook::set_hook`) and returns it; per-number
-/// replacements keep precedence for their numbers.
-pub fn start(to: impl Into<Mode>) -> Option<hook::Hook> {
+/// Installs the tracer as sys-core's observer (replacing any other observer, which it returns);
+/// a process-wide hook or a number's replacement, where installed, takes precedence.
+pub fn start(to: impl Into<Mode>) -> Option<hook::Observer> {
     let code = match to.into() {
         Mode::Count => COUNT,
         Mode::Print(Sink::Ring) => RING,
@@ -56,21 +57,16 @@ pub fn start(to: impl Into<Mode>) -> Option<hook::Hook> {
     PID.store(pid, Ordering::Relaxed);
     crate::format::SELF_PID.store(pid, Ordering::Relaxed);
     SINK.store(code, Ordering::Relaxed);
-    // SAFETY: the hook returns exactly what the kernel returned for the caller's own call,
-    // made once; its own calls (gettid, write to the sink, process_vm_readv of its own memory)
-    // are sound whatever the arguments.
-    unsafe { hook::set_hook(Some(trace)) }
+    hook::set_observer(Some(trace))
 }
 
-/// Stops tracing (removes the process-wide hook if it is the tracer's).
+/// Stops tracing (removes the observer if it is the tracer).
 pub fn stop() {
-    // SAFETY: removing the hook, or putting back the one that was there.
-    let old = unsafe { hook::set_hook(None) };
-    if let Some(h) = old
-        && !core::ptr::fn_addr_eq(h, trace as hook::Hook)
+    let old = hook::set_observer(None);
+    if let Some(o) = old
+        && !core::ptr::fn_addr_eq(o, trace as hook::Observer)
     {
-        // SAFETY: putting back the hook that was installed; its installer vouched for it.
-        unsafe { hook::set_hook(Some(h)) };
+        hook::set_observer(Some(o));
     }
     SINK.store(NONE, Ordering::Relaxed);
 }
@@ -124,29 +120,19 @@ fn env_value(key: &[u8]) -> Option<&'static [u8]> {
     }
 }
 
-/// The hook.
-fn trace(call: &mut Call<'_>) -> RawRet {
+/// The observer: told of each call after it was made (before, for one that does not return).
+fn trace(call: &Call<'_>, ret: Option<RawRet>) {
     CALLS.fetch_add(1, Ordering::Relaxed);
     let code = SINK.load(Ordering::Relaxed);
     if code == NONE || code == COUNT {
-        // SAFETY: the caller's call, made once.
-        return unsafe { call.real() };
+        return;
     }
     let sink = match code {
         RING => Sink::Ring,
         2 => Sink::Stderr,
         fd => Sink::Fd(fd as i32),
     };
-    let noreturn = matches!(nr::name(call.nr()), Some("exit_group" | "exit"));
-    if noreturn {
-        emit(sink, call, None);
-        // SAFETY: the caller's call, made once (it does not return).
-        return unsafe { call.real() };
-    }
-    // SAFETY: the caller's call, made once.
-    let ret = unsafe { call.real() };
-    emit(sink, call, Some(ret));
-    ret
+    emit(sink, call, ret);
 }
 
 /// Formats and sends one line.

@@ -313,3 +313,44 @@ fn the_meta_says_what_each_declared_argument_is() {
         ]
     );
 }
+
+static OBSERVED: Mutex<Vec<(usize, Option<RawRet>)>> = Mutex::new(Vec::new());
+
+fn watch(call: &Call<'_>, ret: Option<RawRet>) {
+    OBSERVED.lock().unwrap().push((call.nr(), ret));
+}
+
+#[test]
+fn an_observer_is_told_each_call_and_its_result_after_it_was_made() {
+    let _turn = TURN.lock().unwrap();
+    OBSERVED.lock().unwrap().clear();
+    let (r, w) = pipe();
+    assert!(hook::set_observer(Some(watch)).is_none());
+    // SAFETY: the buffer is valid for reads; the test owns `w`.
+    let n = unsafe { write(w, b"seen") };
+    // SAFETY: closing a descriptor that does not exist touches nothing.
+    let bad = unsafe { syscall_readonly!(nr::close, -1) };
+    // A replacement takes precedence over the observer for its number.
+    // SAFETY: an error is a result the caller can trust.
+    unsafe { hook::set_replacement(nr::getppid, Some(refuse)) }.unwrap();
+    // SAFETY: getppid writes no memory.
+    let ppid = unsafe { syscall_readonly!(nr::getppid) };
+    // SAFETY: removing the replacement.
+    unsafe { hook::set_replacement(nr::getppid, None) }.unwrap();
+    let old = hook::set_observer(None);
+    assert!(old.is_some());
+    assert_eq!(n, Ok(4));
+    assert_eq!(bad, Err(Errno::EBADF));
+    assert_eq!(ppid, Err(Errno::EPERM));
+    assert_eq!(read_all(r), b"seen");
+    let seen = OBSERVED.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            (nr::write, Some(RawRet(4))),
+            (nr::close, Some(RawRet::from(Errno::EBADF))),
+        ]
+    );
+    close(r);
+    close(w);
+}

@@ -108,6 +108,11 @@ READ_ONLY: dict[tuple[str, str], str] = {
     ("utimensat", "utimes"): "get_timespec64",
     ("utimes", "utimes"): "copy_from_user",
     ("futimesat", "utimes"): "copy_from_user",
+    # The 32-bit time_t forms (`*_time32`, `utime32`) of the 32-bit architectures name it `t`.
+    ("utimensat", "t"): "get_old_timespec32",
+    ("utimes", "t"): "get_old_timeval32",
+    ("futimesat", "t"): "get_old_timeval32",
+    ("utime", "t"): "get_user of each field",
     ("settimeofday", "tv"): "get_user",
     ("settimeofday", "tz"): "copy_from_user",
     ("setrlimit", "rlim"): "copy_from_user",

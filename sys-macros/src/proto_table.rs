@@ -2377,8 +2377,24 @@ pub(crate) static PROTOS: &[KProto] = &[
     KProto {
         name: "futimesat",
         c: "sys_futimesat(int dfd, const char __user *filename, struct __kernel_old_timeval __user *utimes)",
-        params: None,
-        writes: true,
+        params: Some(&[
+            KParam {
+                name: "dfd",
+                ctype: "int",
+                kind: Word,
+            },
+            KParam {
+                name: "filename",
+                ctype: "const char __user *",
+                kind: In,
+            },
+            KParam {
+                name: "utimes",
+                ctype: "struct __kernel_old_timeval __user *",
+                kind: In,
+            },
+        ]),
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -10331,8 +10347,29 @@ pub(crate) static PROTOS: &[KProto] = &[
     KProto {
         name: "utimensat",
         c: "sys_utimensat(int dfd, const char __user *filename, struct __kernel_timespec __user *utimes, int flags)",
-        params: None,
-        writes: true,
+        params: Some(&[
+            KParam {
+                name: "dfd",
+                ctype: "int",
+                kind: Word,
+            },
+            KParam {
+                name: "filename",
+                ctype: "const char __user *",
+                kind: In,
+            },
+            KParam {
+                name: "utimes",
+                ctype: "struct __kernel_timespec __user *",
+                kind: In,
+            },
+            KParam {
+                name: "flags",
+                ctype: "int",
+                kind: Word,
+            },
+        ]),
+        writes: false,
         multiplexer: false,
         fails: true,
     },

@@ -2790,7 +2790,7 @@ pub const utimes: Proto = Proto::new(
     "sys_utimes_time32(const char __user *filename, struct old_timeval32 __user *t)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("t", "struct old_timeval32 __user *", Out, false),
+        Param::new("t", "struct old_timeval32 __user *", In, false),
     ],
     2,
     true,
@@ -3617,7 +3617,7 @@ pub const futimesat: Proto = Proto::new(
     &[
         Param::new("dfd", "unsigned int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("t", "struct old_timeval32 __user *", Out, false),
+        Param::new("t", "struct old_timeval32 __user *", In, false),
     ],
     3,
     true,
@@ -3963,7 +3963,7 @@ pub const utimensat: Proto = Proto::new(
     &[
         Param::new("dfd", "unsigned int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("t", "struct old_timespec32 __user *", Out, false),
+        Param::new("t", "struct old_timespec32 __user *", In, false),
         Param::new("flags", "int", Word, false),
     ],
     4,

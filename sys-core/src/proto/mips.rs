@@ -317,7 +317,7 @@ pub const utime: Proto = Proto::new(
     "sys_utime32(const char __user *filename, struct old_utimbuf32 __user *t)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("t", "struct old_utimbuf32 __user *", Out, false),
+        Param::new("t", "struct old_utimbuf32 __user *", In, false),
     ],
     2,
     true,
@@ -3094,7 +3094,7 @@ pub const utimes: Proto = Proto::new(
     "sys_utimes_time32(const char __user *filename, struct old_timeval32 __user *t)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("t", "struct old_timeval32 __user *", Out, false),
+        Param::new("t", "struct old_timeval32 __user *", In, false),
     ],
     2,
     true,
@@ -3441,7 +3441,7 @@ pub const futimesat: Proto = Proto::new(
     &[
         Param::new("dfd", "unsigned int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("t", "struct old_timeval32 __user *", Out, false),
+        Param::new("t", "struct old_timeval32 __user *", In, false),
     ],
     3,
     true,
@@ -3799,7 +3799,7 @@ pub const utimensat: Proto = Proto::new(
     &[
         Param::new("dfd", "unsigned int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("t", "struct old_timespec32 __user *", Out, false),
+        Param::new("t", "struct old_timespec32 __user *", In, false),
         Param::new("flags", "int", Word, false),
     ],
     4,

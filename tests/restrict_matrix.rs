@@ -293,9 +293,67 @@ mod matrix {
         }
     }
 
+    /// A std program under the std-friendly policy: printing, threads, a panic caught while
+    /// unwinding, then (`panic`) an uncaught one, which must end the process as a panic does
+    /// (exit status 101, the message on stderr), not with SIGSYS or a crash.
+    fn std_program(panic: bool) -> ! {
+        let Some(policy) = policy("std") else {
+            std::process::exit(90)
+        };
+        let Ok(filter) = policy.compile() else {
+            std::process::exit(91)
+        };
+        if install::restrict(&filter).is_err() {
+            std::process::exit(92);
+        }
+        println!("std under the std-friendly filter: printing");
+        let sum: u64 = (0..4u64)
+            .map(|i| std::thread::spawn(move || i * 10))
+            .map(|t| t.join().unwrap_or(0))
+            .sum();
+        let caught = std::panic::catch_unwind(|| panic!("caught")).is_err();
+        let file = std::env::temp_dir().join(format!("libsys-std-friendly-{}", std::process::id()));
+        let io = std::fs::write(&file, b"x").is_ok() && std::fs::remove_file(&file).is_ok();
+        println!("threads {sum}, unwound {caught}, file {io}");
+        if panic {
+            panic!("an uncaught panic under the filter");
+        }
+        std::process::exit(if sum == 60 && caught && io { 0 } else { 3 })
+    }
+
+    /// Runs the std program cases; returns (passed, failed).
+    fn std_cases(me: &std::path::Path) -> (usize, usize) {
+        let (mut passed, mut failed) = (0, 0);
+        for (case, want) in [("std-program", 0), ("std-panic", 101)] {
+            let out = std::process::Command::new(me)
+                .env("MATRIX_STD", case)
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let ok = out.status.code() == Some(want)
+                && stdout.contains("threads 60, unwound true, file true")
+                && (want == 0 || stderr.contains("an uncaught panic under the filter"));
+            if ok {
+                println!("ok {case} under std-friendly: exit {want}");
+                passed += 1;
+            } else {
+                println!(
+                    "FAIL {case} under std-friendly: {:?} (want exit {want}); stdout {stdout:?}; stderr {stderr:?}",
+                    out.status
+                );
+                failed += 1;
+            }
+        }
+        (passed, failed)
+    }
+
     pub fn main() {
         if let Ok(cell) = std::env::var("MATRIX_CELL") {
             child(&cell);
+        }
+        if let Ok(case) = std::env::var("MATRIX_STD") {
+            std_program(case == "std-panic");
         }
         let me = std::env::current_exe().unwrap();
         let (mut passed, mut failed) = (0, 0);
@@ -340,6 +398,9 @@ mod matrix {
         for f in &failures {
             println!("FAIL {f}");
         }
+        let (p, f) = std_cases(&me);
+        passed += p;
+        failed += f;
         println!("{passed} passed, {failed} failed");
         if failed > 0 {
             std::process::exit(1);

@@ -41,6 +41,14 @@ static SEEN_WRITE_META: AtomicUsize = AtomicUsize::new(0);
 
 fn count(call: &mut Call<'_>) -> RawRet {
     SEEN.fetch_add(1, Ordering::Relaxed);
+    // Raw calls have no `Meta`; the kernel's prototype names their arguments all the same.
+    if call.meta().is_none() && call.nr() == nr::getppid {
+        assert_eq!(call.proto().map(|p| p.name()), Some("getppid"));
+    }
+    if call.nr() == nr::write {
+        let names: Vec<&str> = call.proto().unwrap().arg_names().collect();
+        assert_eq!(names, ["fd", "buf", "count"]);
+    }
     if call
         .meta()
         .is_some_and(|m| m.name == "write" && m.args == ["fd", "buf"])

@@ -119,6 +119,13 @@ impl Call<'_> {
         self.meta
     }
 
+    /// The kernel's prototype of the call (argument names, C types, which pointers it reads or
+    /// writes), for raw [`syscall!`](crate::syscall) calls as for declared ones: what a tracer
+    /// shows where [`Call::meta`] is `None`.
+    pub fn proto(&self) -> Option<&'static crate::proto::Proto> {
+        crate::proto::by_nr(self.nr)
+    }
+
     /// Changes the number the real call will use.
     ///
     /// # Safety

@@ -1,10 +1,11 @@
-//! Interception of every system call (`sys_restrict::intercept`), natively on x86_64: each
+//! Interception of every system call (`sys_restrict::intercept`), natively on x86_64 and x86
+//! (i686 binaries on an x86_64 kernel run them natively too): each
 //! case runs in a fresh process (this binary again, with `INTERCEPT_CASE` set). The `std` case
 //! runs under `strace -f -qq` too, and the names of the calls the hook saw are compared with
 //! strace's between two marker calls. `harness = false`: a child must not share the process
 //! with test threads. Prints `N passed, M failed`.
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
 mod cases {
     use std::collections::BTreeSet;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -40,6 +41,30 @@ mod cases {
         eprintln!("child: {msg}");
         std::process::exit(1)
     }
+
+    /// Calls the `std` case must show the hook: file I/O, the threads' `clone3`, the return
+    /// of the program's handler (installed by `signal`: x86's glibc gives it the old
+    /// `sigreturn`, without `SA_SIGINFO`), fork's `clone` and `wait4`.
+    #[cfg(target_arch = "x86_64")]
+    const MUST: [&str; 7] = [
+        "openat",
+        "write",
+        "read",
+        "clone3",
+        "rt_sigreturn",
+        "clone",
+        "wait4",
+    ];
+    #[cfg(target_arch = "x86")]
+    const MUST: [&str; 7] = [
+        "openat",
+        "write",
+        "read",
+        "clone3",
+        "sigreturn",
+        "clone",
+        "wait4",
+    ];
 
     /// The marker calls that bound the compared window in strace's output.
     const MARK: libc::pid_t = 0x7eadbeef;
@@ -119,15 +144,7 @@ mod cases {
                 if let Ok(out) = std::env::var("INTERCEPT_NAMES") {
                     std::fs::write(out, list.join("\n")).unwrap_or_else(|e| fail(&format!("{e}")));
                 }
-                for must in [
-                    "openat",
-                    "write",
-                    "read",
-                    "clone3",
-                    "rt_sigreturn",
-                    "clone",
-                    "wait4",
-                ] {
+                for must in MUST {
                     if !list.contains(&must) {
                         fail(&format!("the hook did not see {must}: {list:?}"));
                     }
@@ -219,7 +236,7 @@ mod cases {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
 fn main() {
     use std::process::Command;
     if let Ok(case) = std::env::var("INTERCEPT_CASE") {
@@ -306,7 +323,7 @@ fn main() {
     }
 }
 
-#[cfg(not(target_arch = "x86_64"))]
+#[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
 fn main() {
-    println!("intercept: x86_64 only; skipped");
+    println!("intercept: x86_64 and x86 only; skipped");
 }

@@ -1,5 +1,5 @@
 //! Interception of every system call of the process, libc's and std's included (feature
-//! `hooks`; x86_64): Syscall User Dispatch with libsys's stubs as the allowed region sends
+//! `hooks`; x86_64 and x86): Syscall User Dispatch with libsys's stubs as the allowed region sends
 //! each call made anywhere else to libsys's SIGSYS handler, which passes it to the installed
 //! hook (`sys_core::hook::set_hook` / `set_replacement`, or `sys_trace::start`) and makes it on
 //! the program's behalf from the stubs.
@@ -8,8 +8,31 @@
 //! clone(2); the frame layouts of `arch/x86/include/uapi/asm/{sigcontext,ucontext}.h` and
 //! `arch/x86/kernel/signal_64.c` (`rt_sigreturn` finds its frame at `sp - 8`); glibc 2.36's
 //! `sysdeps/unix/sysv/linux/x86_64/{clone3,clone}.S` and `nptl/pthread_create.c` (what a new
-//! thread expects in its registers and signal mask). Checked natively by `tests/intercept.rs`
+//! thread expects in its registers and signal mask). x86: `struct ucontext_ia32`
+//! (`arch/x86/include/asm/ia32.h`), `arch/x86/kernel/signal_32.c` (`rt_sigreturn` finds its
+//! frame at `sp - 4`, the old `sigreturn` at `sp - 8`), Debian 12's glibc 2.36 for i386
+//! (objdump of `/usr/lib32/libc.so.6`: `clone` and `clone3` are made with `int $0x80` directly,
+//! the other calls through the vDSO's `__kernel_vsyscall`; threads use `clone3`). Checked
+//! natively (x86_64, and i686 binaries on the same x86_64 kernel) by `tests/intercept.rs`
 //! against `strace -f` on Linux 6.18.
+//!
+//! # x86
+//! - A call made through `__kernel_vsyscall` is dispatched as any other: the result written
+//!   into eax, the handler returns to the vDSO's landing pad, which pops what
+//!   `__kernel_vsyscall` pushed and returns to libc.
+//! - `clone`/`clone3` of a thread: i386's `clone` takes (flags, newsp, parent_tid, tls,
+//!   child_tid) in ebx..edi and `clone3` (args, size) in ebx, ecx; the trampoline makes the
+//!   call with `int 0x80`, as glibc does, keeping its context in ebp (which neither reads). The
+//!   child pushes the program's eip and ebp on its own stack (8 bytes below its stack pointer,
+//!   where a signal frame could go as well) to restore every register but eax and the flags.
+//!   A thread-creating `clone` made through `__kernel_vsyscall` (glibc never does) would
+//!   return to the landing pad on the new stack, which holds nothing to pop: not supported.
+//! - Signal handlers whose restorer is the vDSO's (`__kernel_sigreturn`,
+//!   `__kernel_rt_sigreturn`: glibc leaves the restorer to the kernel when there is a vDSO)
+//!   return without the hook: Syscall User Dispatch lets those calls through
+//!   (`arch_syscall_is_vdso_sigreturn`). A restorer elsewhere (musl's, a program's own) makes a
+//!   `sigreturn` or `rt_sigreturn` that is intercepted and performed at the program's stack
+//!   pointer as on x86_64.
 //!
 //! # Coverage
 //! - **Threads.** Dispatch is per thread and a new thread starts without it. A `clone`/`clone3`

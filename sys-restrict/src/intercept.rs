@@ -1,5 +1,5 @@
 //! Interception of every system call of the process, libc's and std's included (feature
-//! `hooks`; x86_64): Syscall User Dispatch with libsys's stubs as the allowed region sends
+//! `hooks`; x86_64 and x86): Syscall User Dispatch with libsys's stubs as the allowed region sends
 //! each call made anywhere else to libsys's SIGSYS handler, which passes it to the installed
 //! hook (`sys_core::hook::set_hook` / `set_replacement`, or `sys_trace::start`) and makes it on
 //! the program's behalf from the stubs.
@@ -8,8 +8,31 @@
 //! clone(2); the frame layouts of `arch/x86/include/uapi/asm/{sigcontext,ucontext}.h` and
 //! `arch/x86/kernel/signal_64.c` (`rt_sigreturn` finds its frame at `sp - 8`); glibc 2.36's
 //! `sysdeps/unix/sysv/linux/x86_64/{clone3,clone}.S` and `nptl/pthread_create.c` (what a new
-//! thread expects in its registers and signal mask). Checked natively by `tests/intercept.rs`
+//! thread expects in its registers and signal mask). x86: `struct ucontext_ia32`
+//! (`arch/x86/include/asm/ia32.h`), `arch/x86/kernel/signal_32.c` (`rt_sigreturn` finds its
+//! frame at `sp - 4`, the old `sigreturn` at `sp - 8`), Debian 12's glibc 2.36 for i386
+//! (objdump of `/usr/lib32/libc.so.6`: `clone` and `clone3` are made with `int $0x80` directly,
+//! the other calls through the vDSO's `__kernel_vsyscall`; threads use `clone3`). Checked
+//! natively (x86_64, and i686 binaries on the same x86_64 kernel) by `tests/intercept.rs`
 //! against `strace -f` on Linux 6.18.
+//!
+//! # x86
+//! - A call made through `__kernel_vsyscall` is dispatched as any other: the result written
+//!   into eax, the handler returns to the vDSO's landing pad, which pops what
+//!   `__kernel_vsyscall` pushed and returns to libc.
+//! - `clone`/`clone3` of a thread: i386's `clone` takes (flags, newsp, parent_tid, tls,
+//!   child_tid) in ebx..edi and `clone3` (args, size) in ebx, ecx; the trampoline makes the
+//!   call with `int 0x80`, as glibc does, keeping its context in ebp (which neither reads). The
+//!   child pushes the program's eip and ebp on its own stack (8 bytes below its stack pointer,
+//!   where a signal frame could go as well) to restore every register but eax and the flags.
+//!   A thread-creating `clone` made through `__kernel_vsyscall` (glibc never does) would
+//!   return to the landing pad on the new stack, which holds nothing to pop: not supported.
+//! - Signal handlers whose restorer is the vDSO's (`__kernel_sigreturn`,
+//!   `__kernel_rt_sigreturn`: glibc leaves the restorer to the kernel when there is a vDSO)
+//!   return without the hook: Syscall User Dispatch lets those calls through
+//!   (`arch_syscall_is_vdso_sigreturn`). A restorer elsewhere (musl's, a program's own) makes a
+//!   `sigreturn` or `rt_sigreturn` that is intercepted and performed at the program's stack
+//!   pointer as on x86_64.
 //!
 //! # Coverage
 //! - **Threads.** Dispatch is per thread and a new thread starts without it. A `clone`/`clone3`
@@ -60,6 +83,7 @@ const CLONE_VFORK: usize = 0x4000;
 const UNBLOCKABLE: u64 = (1 << (9 - 1)) | (1 << (19 - 1)) | (1 << (SIGSYS - 1));
 
 /// Offsets in `siginfo_t` and `ucontext_t` (x86_64).
+#[cfg(target_arch = "x86_64")]
 mod off {
     /// `si_code`.
     pub(super) const CODE: usize = 8;
@@ -84,6 +108,43 @@ mod off {
     /// `uc_sigmask`, after the 256-byte sigcontext.
     pub(super) const SIGMASK: usize = GREGS + 256;
 }
+
+/// Offsets in `siginfo_t` and `ucontext_t` (x86: `struct ucontext_ia32` of
+/// `arch/x86/include/asm/ia32.h`, the layout of a 32-bit process on a 64-bit kernel and on a
+/// 32-bit one alike).
+#[cfg(target_arch = "x86")]
+mod off {
+    /// `si_code`.
+    pub(super) const CODE: usize = 8;
+    /// `si_syscall` (`_sigsys`, after the 4-byte `si_call_addr`).
+    pub(super) const SYSCALL: usize = 16;
+    /// `uc_stack` (`stack_t`, 12 bytes).
+    pub(super) const STACK: usize = 8;
+    /// `uc_mcontext`: `struct sigcontext_32`, whose first 15 words are gs, fs, es, ds, edi,
+    /// esi, ebp, esp, ebx, edx, ecx, eax, trapno, err, eip (22 words in all).
+    pub(super) const GREGS: usize = 20;
+    pub(super) const NGREGS: usize = 15;
+    /// ebx, ecx, edx, esi, edi, ebp.
+    pub(super) const ARGS: [usize; 6] = [
+        GREGS + 4 * 8,
+        GREGS + 4 * 10,
+        GREGS + 4 * 9,
+        GREGS + 4 * 5,
+        GREGS + 4 * 4,
+        GREGS + 4 * 6,
+    ];
+    pub(super) const RAX: usize = GREGS + 4 * 11;
+    pub(super) const RSP: usize = GREGS + 4 * 7;
+    /// `uc_sigmask`, after the 88-byte sigcontext (4-byte aligned only).
+    pub(super) const SIGMASK: usize = GREGS + 88;
+}
+
+/// The old `sigreturn`, made by libc's restorer for a handler without `SA_SIGINFO` (x86 only:
+/// x86_64 has none; `usize::MAX` matches no call).
+#[cfg(target_arch = "x86")]
+const OLD_SIGRETURN: usize = nr::sigreturn;
+#[cfg(target_arch = "x86_64")]
+const OLD_SIGRETURN: usize = usize::MAX;
 
 /// Starts intercepting every system call of the calling thread, and of every thread and
 /// process it creates from now on: installs libsys's SIGSYS handler (replacing any) and turns
@@ -117,7 +178,8 @@ fn neg(e: Errno) -> usize {
 }
 
 /// What the trampoline needs for a new thread: the call, then what the child sets up. Its
-/// layout is read by [`clone_trampoline`].
+/// layout is read by [`clone_trampoline`] (x86_64: the offsets in the comments; x86: through
+/// `offset_of!`).
 #[repr(C)]
 struct CloneCtx {
     /// 0: the number, 8..56: the arguments.
@@ -134,12 +196,15 @@ struct CloneCtx {
     /// on the parent's handler stack).
     done: AtomicU32,
     _pad: u32,
-    /// 96: r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip.
+    /// 96: the first words of the sigcontext (x86_64: r8..r15, rdi, rsi, rbp, rbx, rdx, rax,
+    /// rcx, rsp, rip; x86: gs, fs, es, ds, edi, esi, ebp, esp, ebx, edx, ecx, eax, trapno,
+    /// err, eip).
     regs: [usize; off::NGREGS],
 }
 
 /// Makes a `clone`/`clone3` that creates a task sharing memory, from the stubs: returns the
 /// parent's result; the child never comes back here (see the module's documentation).
+#[cfg(target_arch = "x86_64")]
 #[unsafe(naked)]
 #[unsafe(link_section = "libsys_stubs")]
 unsafe extern "C" fn clone_trampoline(ctx: *const CloneCtx) -> usize {
@@ -202,23 +267,113 @@ unsafe extern "C" fn clone_trampoline(ctx: *const CloneCtx) -> usize {
     )
 }
 
-/// `rt_sigreturn` with the stack pointer at `sp`: the program's signal frame is at `sp - 8`.
+/// Makes a `clone`/`clone3` that creates a task sharing memory, from the stubs (x86: `int
+/// 0x80`, as glibc's `clone` and `clone3` make it; i386's `clone` reads ebx..edi and `clone3`
+/// ebx, ecx, so ebp holds the context across the call): returns the parent's result. The child
+/// turns dispatch on, sets the mask, takes the saved stack pointer if it has no stack of its
+/// own, pushes the program's eip and ebp on its stack (below its stack pointer, as a signal
+/// frame would be), restores the other registers, and pops ebp and returns into the program
+/// with eax = 0: every register but eax and the flags is the program's.
+#[cfg(target_arch = "x86")]
 #[unsafe(naked)]
 #[unsafe(link_section = "libsys_stubs")]
-unsafe extern "C" fn sigreturn_at(sp: usize) -> ! {
+unsafe extern "C" fn clone_trampoline(ctx: *const CloneCtx) -> usize {
     core::arch::naked_asm!(
-        "mov rsp, rdi",
-        "mov eax, {nr}",
-        "syscall",
-        "ud2",
-        nr = const nr::rt_sigreturn
+        "push ebp",
+        "push ebx",
+        "push esi",
+        "push edi",
+        "mov ebp, [esp + 20]",
+        "mov eax, [ebp + {nr}]",
+        "mov ebx, [ebp + {args}]",
+        "mov ecx, [ebp + {args} + 4]",
+        "mov edx, [ebp + {args} + 8]",
+        "mov esi, [ebp + {args} + 12]",
+        "mov edi, [ebp + {args} + 16]",
+        "int 0x80",
+        "test eax, eax",
+        "jz 2f",
+        "pop edi",
+        "pop esi",
+        "pop ebx",
+        "pop ebp",
+        "ret",
+        // The child: dispatch on, the program's mask, its registers, its next instruction.
+        "2:",
+        "mov eax, {prctl}",
+        "mov ebx, {set_sud}",
+        "mov ecx, {on}",
+        "mov edx, [ebp + {start}]",
+        "mov esi, [ebp + {len}]",
+        "xor edi, edi",
+        "int 0x80",
+        "mov eax, {sigprocmask}",
+        "mov ebx, 2",
+        "lea ecx, [ebp + {mask}]",
+        "xor edx, edx",
+        "mov esi, 8",
+        "int 0x80",
+        "cmp dword ptr [ebp + {saved_sp}], 0",
+        "je 3f",
+        "mov esp, [ebp + {regs} + 7 * 4]",
+        "3:",
+        "push dword ptr [ebp + {regs} + 14 * 4]",
+        "push dword ptr [ebp + {regs} + 6 * 4]",
+        "mov edi, [ebp + {regs} + 4 * 4]",
+        "mov esi, [ebp + {regs} + 5 * 4]",
+        "mov ebx, [ebp + {regs} + 8 * 4]",
+        "mov edx, [ebp + {regs} + 9 * 4]",
+        "mov ecx, [ebp + {regs} + 10 * 4]",
+        // From here on the parent may reuse the context's memory.
+        "mov dword ptr [ebp + {done}], 1",
+        "xor eax, eax",
+        "pop ebp",
+        "ret",
+        nr = const core::mem::offset_of!(CloneCtx, nr),
+        args = const core::mem::offset_of!(CloneCtx, args),
+        start = const core::mem::offset_of!(CloneCtx, stubs_start),
+        len = const core::mem::offset_of!(CloneCtx, stubs_len),
+        mask = const core::mem::offset_of!(CloneCtx, sigmask),
+        saved_sp = const core::mem::offset_of!(CloneCtx, saved_sp),
+        done = const core::mem::offset_of!(CloneCtx, done),
+        regs = const core::mem::offset_of!(CloneCtx, regs),
+        prctl = const nr::prctl,
+        set_sud = const PR_SET_SYSCALL_USER_DISPATCH,
+        on = const PR_SYS_DISPATCH_ON,
+        sigprocmask = const nr::rt_sigprocmask,
+    )
+}
+
+/// The call `nr` (`rt_sigreturn`) with the stack pointer at `sp`: the program's signal frame
+/// is at `sp - 8`.
+#[cfg(target_arch = "x86_64")]
+#[unsafe(naked)]
+#[unsafe(link_section = "libsys_stubs")]
+unsafe extern "C" fn sigreturn_at(sp: usize, nr: usize) -> ! {
+    core::arch::naked_asm!("mov rsp, rdi", "mov eax, esi", "syscall", "ud2")
+}
+
+/// The call `nr` with the stack pointer at `sp`, through `int 0x80`: `rt_sigreturn` finds the
+/// program's frame at `sp - 4` (the handler's `ret` popped its return address), the old
+/// `sigreturn` at `sp - 8` (the restorer popped the signal number too); both as
+/// `arch/x86/kernel/signal_32.c` (and the compat `sys32_*sigreturn`) read it.
+#[cfg(target_arch = "x86")]
+#[unsafe(naked)]
+#[unsafe(link_section = "libsys_stubs")]
+unsafe extern "C" fn sigreturn_at(sp: usize, nr: usize) -> ! {
+    core::arch::naked_asm!(
+        "mov eax, [esp + 8]",
+        "mov esp, [esp + 4]",
+        "int 0x80",
+        "ud2"
     )
 }
 
 /// libsys's SIGSYS handler for interception.
 extern "C" fn handler(_sig: i32, info: *mut u8, ctx: *mut u8) {
     // SAFETY: the kernel passes a valid siginfo_t and ucontext_t (SA_SIGINFO); the offsets are
-    // the kernel's x86_64 layout (`off`), every field read is aligned.
+    // the kernel's layout for this architecture (`off`); every field read is aligned (the
+    // 8-byte mask of x86 is read unaligned).
     unsafe {
         if info.add(off::CODE).cast::<i32>().read() != SYS_USER_DISPATCH {
             return;
@@ -226,7 +381,7 @@ extern "C" fn handler(_sig: i32, info: *mut u8, ctx: *mut u8) {
         let call = info.add(off::SYSCALL).cast::<i32>().read() as usize;
         let args = off::ARGS.map(|o| ctx.add(o).cast::<usize>().read());
         let result = match call {
-            nr::rt_sigreturn => sigreturn(ctx, &args),
+            nr::rt_sigreturn | OLD_SIGRETURN => sigreturn(ctx, call, &args),
             nr::rt_sigprocmask => {
                 let apply = |_: usize, a: &[usize; 6]| sigprocmask(ctx, a);
                 hook::on_behalf(call, &args, Some(&apply))
@@ -249,14 +404,16 @@ extern "C" fn handler(_sig: i32, info: *mut u8, ctx: *mut u8) {
     }
 }
 
-/// Performs the program's `rt_sigreturn` (after showing it to the hook): never returns.
+/// Performs the program's `rt_sigreturn` (x86: or old `sigreturn`, `call`), after showing it
+/// to the hook: never returns.
 ///
 /// # Safety
-/// `ctx` is the handler's ucontext for a SIGSYS raised by the program's `rt_sigreturn`.
-unsafe fn sigreturn(ctx: *mut u8, args: &[usize; 6]) -> RawRet {
+/// `ctx` is the handler's ucontext for a SIGSYS raised by the program's `call`.
+unsafe fn sigreturn(ctx: *mut u8, call: usize, args: &[usize; 6]) -> RawRet {
     // SAFETY: the saved stack pointer of the interrupted program.
     let sp = unsafe { ctx.add(off::RSP).cast::<usize>().read() };
     let outside = !hook::in_hook();
+    // Whatever number a hook passes, the program's own call is the one that can be made.
     let go = move |_: usize, _: &[usize; 6]| -> usize {
         if outside {
             // The hook that called this never returns: clear its flag for it.
@@ -264,13 +421,13 @@ unsafe fn sigreturn(ctx: *mut u8, args: &[usize; 6]) -> RawRet {
         }
         // SAFETY: `sp` is where the program's restorer made the call: its signal frame is
         // right below, as the kernel expects.
-        unsafe { sigreturn_at(sp) }
+        unsafe { sigreturn_at(sp, call) }
     };
     // SAFETY: `go` makes the program's own call.
-    let _ = unsafe { hook::on_behalf(nr::rt_sigreturn, args, Some(&go)) };
+    let _ = unsafe { hook::on_behalf(call, args, Some(&go)) };
     // A hook that did not make the call: make it anyway (returning would resume the program
-    // in its restorer, with a result in rax and nowhere to go).
-    go(nr::rt_sigreturn, args);
+    // in its restorer, with a result in the result register and nowhere to go).
+    go(call, args);
     unreachable_ret()
 }
 
@@ -292,7 +449,7 @@ fn sigprocmask(ctx: *mut u8, a: &[usize; 6]) -> usize {
     // sigsets (null: none), as rt_sigprocmask takes them.
     unsafe {
         let mask = ctx.add(off::SIGMASK).cast::<u64>();
-        let cur = mask.read();
+        let cur = mask.read_unaligned();
         let new = if set == 0 {
             cur
         } else {
@@ -307,7 +464,7 @@ fn sigprocmask(ctx: *mut u8, a: &[usize; 6]) -> usize {
         if old != 0 {
             (old as *mut u64).write_unaligned(cur);
         }
-        mask.write(new & !UNBLOCKABLE);
+        mask.write_unaligned(new & !UNBLOCKABLE);
     }
     0
 }
@@ -368,7 +525,7 @@ unsafe fn thread(call: usize, args: &[usize; 6], ctx: *mut u8, stack: bool) -> R
     let (regs, sigmask) = unsafe {
         (
             ctx.add(off::GREGS).cast::<[usize; off::NGREGS]>().read(),
-            ctx.add(off::SIGMASK).cast::<u64>().read(),
+            ctx.add(off::SIGMASK).cast::<u64>().read_unaligned(),
         )
     };
     let make = |nr: usize, a: &[usize; 6]| -> usize {

@@ -81,7 +81,7 @@ pub mod bpf;
 pub mod dump;
 pub mod eval;
 pub mod install;
-#[cfg(all(feature = "hooks", target_arch = "x86_64"))]
+#[cfg(all(feature = "hooks", any(target_arch = "x86_64", target_arch = "x86")))]
 pub mod intercept;
 pub mod policy;
 #[cfg(all(feature = "outline", any(target_arch = "x86_64", target_arch = "x86")))]

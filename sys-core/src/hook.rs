@@ -616,12 +616,17 @@ pub unsafe fn on_behalf(nr: usize, args: &[usize; 6], special: Option<&Special<'
             _caller: core::marker::PhantomData,
         };
         // Calls that do not come back here are told before they are made.
-        let returns = ![
-            crate::nr::exit_group,
-            crate::nr::exit,
-            crate::nr::rt_sigreturn,
-        ]
-        .contains(&nr);
+        #[cfg(target_arch = "x86")]
+        let sigreturn = nr == crate::nr::sigreturn;
+        #[cfg(not(target_arch = "x86"))]
+        let sigreturn = false;
+        let returns = !sigreturn
+            && ![
+                crate::nr::exit_group,
+                crate::nr::exit,
+                crate::nr::rt_sigreturn,
+            ]
+            .contains(&nr);
         if !returns {
             tell(told(None));
         }

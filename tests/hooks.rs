@@ -210,6 +210,7 @@ fn a_replacement_wins_over_the_process_wide_hook_and_survives_its_removal() {
 
 #[test]
 fn a_number_outside_the_table_cannot_have_a_replacement() {
+    let _turn = TURN.lock().unwrap();
     // SAFETY: nothing is installed (the number has no slot).
     let r = unsafe { hook::set_replacement(usize::MAX, Some(refuse)) };
     assert_eq!(r.err(), Some(Errno::EINVAL));
@@ -217,6 +218,8 @@ fn a_number_outside_the_table_cannot_have_a_replacement() {
 
 #[test]
 fn every_number_of_the_table_has_a_slot() {
+    // It sets (to nothing) every number's replacement: not while another test has one.
+    let _turn = TURN.lock().unwrap();
     for &(name, n) in libsys::nr::all() {
         // arm's private calls (cacheflush, set_tls, …) live at 0x0f0000 and up.
         if cfg!(target_arch = "arm") && n >= 0x0f_0000 {

@@ -129,6 +129,8 @@ pub static MAP: &[Xlat] = xlat![
     MAP_NONBLOCK,
     MAP_STACK,
     MAP_HUGETLB,
+    // mips has no MAP_SYNC (its `asm/mman.h` defines none; the libc crate has none there).
+    #[cfg(not(any(target_arch = "mips", target_arch = "mips64")))]
     MAP_SYNC,
     MAP_FIXED_NOREPLACE,
 ];

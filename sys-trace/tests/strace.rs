@@ -21,9 +21,12 @@ fn main() {
 
 fn parent() {
     // strace runs here natively on x86 only; other architectures run under qemu-user, whose
-    // strace cannot follow a guest.
+    // strace cannot follow a guest: there qemu's own `-strace` is the oracle.
     if !cfg!(any(target_arch = "x86_64", target_arch = "x86")) {
-        println!("strace oracle: skipped (not a native x86 target)");
+        match std::env::var("LIBSYS_QEMU") {
+            Ok(qemu) => qemu_oracle(&qemu),
+            Err(_) => println!("strace oracle: skipped (not a native x86 target, no LIBSYS_QEMU)"),
+        }
         return;
     }
     let ok = Command::new("strace")
@@ -224,6 +227,7 @@ fn workload(dir: &std::path::Path) -> ! {
         let mmap = nr::mmap;
         #[cfg(target_pointer_width = "32")]
         let mmap = nr::mmap2;
+        #[cfg(not(target_arch = "s390x"))]
         let map = syscall!(
             mmap,
             0usize,
@@ -234,6 +238,18 @@ fn workload(dir: &std::path::Path) -> ! {
             0usize
         )
         .unwrap();
+        // s390x's mmap is the kernel's old_mmap: one pointer to the six words.
+        #[cfg(target_arch = "s390x")]
+        let block: [usize; 6] = [
+            0,
+            8192,
+            (libc::PROT_READ | libc::PROT_WRITE) as usize,
+            (libc::MAP_PRIVATE | libc::MAP_ANONYMOUS) as usize,
+            -1isize as usize,
+            0,
+        ];
+        #[cfg(target_arch = "s390x")]
+        let map = syscall!(mmap, block.as_ptr()).unwrap();
         let _ = syscall!(nr::mprotect, map, 4096usize, libc::PROT_READ);
         let _ = syscall!(nr::munmap, map, 8192usize);
         let _ = syscall!(nr::brk, 0usize);
@@ -308,4 +324,279 @@ fn workload(dir: &std::path::Path) -> ! {
         let _ = syscall_readonly!(nr::exit_group, 0);
     }
     std::process::exit(1)
+}
+
+/// Under qemu-user (the runner sets `LIBSYS_QEMU` to its command, `qemu-<arch> -L <sysroot>`,
+/// see tools/cross-env.sh): the same workload once more under that qemu with `-strace`, its
+/// trace (`PID name(a,b,c) = r`) compared with the tracer's in the form both can give: the
+/// name, the integer arguments and the result (a number, or the errno value on failure).
+/// The guest starts qemu itself: qemu-user passes an `execve` of a host binary to the kernel.
+fn qemu_oracle(qemu: &str) {
+    let mut words = qemu.split_whitespace();
+    let Some(bin) = words.next() else {
+        println!("qemu strace oracle: skipped (LIBSYS_QEMU is empty)");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("sys-trace-qemu-oracle-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let log = dir.join("qemu.txt");
+    let out = Command::new(bin)
+        .args(words)
+        .arg("-strace")
+        .arg("-D")
+        .arg(&log)
+        .arg(&exe)
+        .env(CHILD, &dir)
+        .env("LIBSYS_TRACE", "fd:1")
+        .env_remove("LIBSYS_QEMU")
+        .output()
+        .unwrap();
+    let ours = String::from_utf8_lossy(&out.stdout).into_owned();
+    let theirs = std::fs::read_to_string(&log).unwrap_or_default();
+    std::fs::write(dir.join("tracer.txt"), &ours).unwrap();
+    assert!(
+        out.status.success() && !theirs.is_empty(),
+        "{bin} -strace failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let main = main_pid(&ours.lines().map(str::to_owned).collect::<Vec<_>>()).unwrap_or(0);
+    let ours: Vec<Call> = ours
+        .lines()
+        .filter_map(|l| Call::from_tracer(l, main))
+        .collect();
+    let names: BTreeSet<&str> = ours.iter().map(|c| c.name.as_str()).collect();
+    let theirs: Vec<Call> = theirs
+        .lines()
+        .skip_while(|l| !l.contains("write(-1,"))
+        .filter_map(|l| Call::from_qemu(l, main))
+        // The tracer's own lines (to stdout).
+        .filter(|c| !(c.name == "write" && c.args.first() == Some(&Some(1))))
+        .filter(|c| names.contains(c.name.as_str()))
+        .collect();
+
+    let (mut diffs, mut ints) = (0, 0);
+    for i in 0..ours.len().max(theirs.len()) {
+        let (a, b) = (ours.get(i), theirs.get(i));
+        match a.zip(b).and_then(|(a, b)| a.matches(b)) {
+            Some(n) => ints += n,
+            None => {
+                diffs += 1;
+                let show =
+                    |c: Option<&Call>| c.map_or_else(|| "<none>".to_owned(), Call::to_string);
+                println!(
+                    "differ at line {}:\n  sys-trace: {}\n  qemu:      {}",
+                    i + 1,
+                    show(a),
+                    show(b)
+                );
+            }
+        }
+    }
+    println!(
+        "qemu strace oracle ({}): {} lines, {} different system calls, {} integer arguments, \
+         {} differences (files in {})",
+        std::env::consts::ARCH,
+        ours.len(),
+        names.len(),
+        ints,
+        diffs,
+        dir.display()
+    );
+    assert!(names.len() >= 20, "fewer than 20 different calls compared");
+    assert_eq!(diffs, 0, "the tracer's lines differ from qemu's -strace");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// qemu's name for a call where it differs from the tracer's (sys-core's table), and why.
+const QEMU_NAMES: &[(&str, &str, &str)] = &[];
+
+/// A result as both can give it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Ret {
+    /// A number (hexadecimal too: mmap's and brk's addresses, fcntl's flag words).
+    Num(usize),
+    /// Failure: the errno value (qemu's `-1 errno=9`, the tracer's `-1 EBADF`).
+    Err(i32),
+    /// `?` (a call that does not return), or nothing to compare.
+    Unknown,
+}
+
+/// One line in the normalised form.
+#[derive(Debug)]
+struct Call {
+    /// The thread, when not the main one.
+    tid: Option<u32>,
+    name: String,
+    /// The arguments: the integer ones (decimal or octal, at the target's width), `None` for
+    /// the rest (pointers, buffers, strings, structures, symbolic flags).
+    args: Vec<Option<usize>>,
+    ret: Ret,
+}
+
+impl std::fmt::Display for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(t) = self.tid {
+            write!(f, "[{t}] ")?;
+        }
+        write!(f, "{}(", self.name)?;
+        for (i, a) in self.args.iter().enumerate() {
+            let sep = if i == 0 { "" } else { ", " };
+            match a {
+                Some(v) => write!(f, "{sep}{}", *v as isize)?,
+                None => write!(f, "{sep}_")?,
+            }
+        }
+        match self.ret {
+            Ret::Num(v) => write!(f, ") = {}", v as isize),
+            Ret::Err(e) => write!(f, ") = -1 errno {e}"),
+            Ret::Unknown => write!(f, ") = ?"),
+        }
+    }
+}
+
+impl Call {
+    /// A tracer line: `[pid  N] name(a, b) = r`.
+    fn from_tracer(l: &str, main: u32) -> Option<Self> {
+        let (tid, l) = match l.strip_prefix("[pid ") {
+            Some(rest) => {
+                let (t, r) = rest.split_once("] ")?;
+                (t.trim().parse().ok(), r)
+            }
+            None => (None, l),
+        };
+        let mut call = Self::parse(l, |e| {
+            let name = e.split_whitespace().next()?;
+            sys_core::Errno::from_name(name).map(sys_core::Errno::raw)
+        })?;
+        call.tid = tid.filter(|&t| t != main);
+        Some(call)
+    }
+
+    /// A qemu line: `PID name(a,b) = r`, failures `= -1 errno=N (message)`.
+    fn from_qemu(l: &str, main: u32) -> Option<Self> {
+        let (pid, l) = l.split_once(' ')?;
+        let pid: u32 = pid.parse().ok()?;
+        let mut call = Self::parse(l, |e| {
+            e.strip_prefix("errno=")?.split(' ').next()?.parse().ok()
+        })?;
+        if let Some(&(_, ours, _)) = QEMU_NAMES.iter().find(|m| m.0 == call.name) {
+            ours.clone_into(&mut call.name);
+        }
+        call.tid = Some(pid).filter(|&t| t != main);
+        Some(call)
+    }
+
+    /// `name(args) = result`; `errno` reads the errno value after `-1 `.
+    fn parse(l: &str, errno: impl Fn(&str) -> Option<i32>) -> Option<Self> {
+        let (name, rest) = l.split_once('(')?;
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return None;
+        }
+        let (args, ret) = split_args(rest)?;
+        let ret = ret.trim_start().strip_prefix("= ")?;
+        let ret = match ret.strip_prefix("-1 ") {
+            Some(e) => errno(e).map_or(Ret::Unknown, Ret::Err),
+            None => ret
+                .split([' ', '('])
+                .next()
+                .and_then(|r| number(r, true))
+                .map_or(Ret::Unknown, Ret::Num),
+        };
+        Some(Self {
+            tid: None,
+            name: name.to_owned(),
+            args: args.iter().map(|a| number(a, false)).collect(),
+            ret,
+        })
+    }
+
+    /// `Some(number of integer arguments compared)` when `qemu` (the other side) says the same:
+    /// name, thread, result, and each argument that both give as an integer. qemu prints a call
+    /// it has no decoder for with all six argument words (`renameat2(-100,…,1,…)`): then the
+    /// tracer's arguments are compared with the first of them.
+    fn matches(&self, qemu: &Self) -> Option<usize> {
+        if self.name != qemu.name || self.tid != qemu.tid {
+            return None;
+        }
+        match (self.ret, qemu.ret) {
+            (Ret::Unknown, _) | (_, Ret::Unknown) => {}
+            (a, b) if a == b => {}
+            _ => return None,
+        }
+        let raw = qemu.args.len() == 6 && self.args.len() < 6;
+        if self.args.len() != qemu.args.len() && !raw {
+            return None;
+        }
+        let mut n = 0;
+        for (a, b) in self.args.iter().zip(&qemu.args) {
+            if let (Some(a), Some(b)) = (a, b) {
+                if a != b {
+                    return None;
+                }
+                n += 1;
+            }
+        }
+        Some(n)
+    }
+}
+
+/// The arguments of `a, b, c) = r` split at the commas outside quotes and brackets, and what
+/// follows the closing parenthesis.
+fn split_args(s: &str) -> Option<(Vec<&str>, &str)> {
+    let (mut depth, mut quoted, mut escaped, mut start) = (0u32, false, false, 0);
+    let mut args = Vec::new();
+    for (i, ch) in s.char_indices() {
+        if quoted {
+            match ch {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => quoted = false,
+                _ => {}
+            }
+            continue;
+        }
+        match ch {
+            '"' => quoted = true,
+            '(' | '[' | '{' => depth += 1,
+            ']' | '}' => depth = depth.saturating_sub(1),
+            ')' if depth == 0 => {
+                let last = s[start..i].trim();
+                if !(args.is_empty() && last.is_empty()) {
+                    args.push(last);
+                }
+                return Some((args, &s[i + 1..]));
+            }
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                args.push(s[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// An integer token at the target's width: decimal, octal (`0644`), and hexadecimal when
+/// `hex` (results; hexadecimal arguments are addresses, which qemu prints cut to 32 bits).
+fn number(t: &str, hex: bool) -> Option<usize> {
+    let (neg, d) = t.strip_prefix('-').map_or((false, t), |d| (true, d));
+    let v = if let Some(h) = d.strip_prefix("0x") {
+        if !hex {
+            return None;
+        }
+        u128::from_str_radix(h, 16).ok()?
+    } else if d.len() > 1 && d.starts_with('0') {
+        u128::from_str_radix(d, 8).ok()?
+    } else {
+        d.parse::<u128>().ok()?
+    };
+    // Truncation to the target's width: qemu prints some words unsigned, the tracer signed.
+    #[allow(clippy::cast_possible_truncation)]
+    let v = v as usize;
+    Some(if neg { v.wrapping_neg() } else { v })
 }

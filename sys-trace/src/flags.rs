@@ -129,6 +129,8 @@ pub static MAP: &[Xlat] = xlat![
     MAP_NONBLOCK,
     MAP_STACK,
     MAP_HUGETLB,
+    // Not defined for mips (libc 0.2; the kernel's MAP_SYNC is not for mips either).
+    #[cfg(not(any(target_arch = "mips", target_arch = "mips64")))]
     MAP_SYNC,
     MAP_FIXED_NOREPLACE,
 ];

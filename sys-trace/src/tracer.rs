@@ -7,20 +7,21 @@
 use crate::buf::LineBuf;
 use crate::sink::Sink;
 use core::fmt::Write;
-use core::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use sys_core::hook::{self, Call};
 use sys_core::{RawRet, nr, syscall_readonly};
 
 /// The sink, encoded: `-1` none, `-2` the ring, `-3` count only, else a descriptor.
-static SINK: AtomicI64 = AtomicI64::new(-1);
+/// (`isize`: 32-bit mips has no 64-bit atomics.)
+static SINK: AtomicIsize = AtomicIsize::new(-1);
 /// How many calls the tracer saw.
 static CALLS: AtomicUsize = AtomicUsize::new(0);
 /// The process id when tracing started (the main thread's id).
 static PID: AtomicUsize = AtomicUsize::new(0);
 
-const NONE: i64 = -1;
-const RING: i64 = -2;
-const COUNT: i64 = -3;
+const NONE: isize = -1;
+const RING: isize = -2;
+const COUNT: isize = -3;
 
 /// The longest line the tracer formats; longer ones end in `...`.
 const LINE: usize = 1024;
@@ -50,7 +51,7 @@ pub fn start(to: impl Into<Mode>) -> Option<hook::Observer> {
         Mode::Count => COUNT,
         Mode::Print(Sink::Ring) => RING,
         Mode::Print(Sink::Stderr) => 2,
-        Mode::Print(Sink::Fd(fd)) => i64::from(fd.max(0)),
+        Mode::Print(Sink::Fd(fd)) => fd.max(0) as isize,
     };
     // SAFETY: getpid takes no arguments and writes no memory.
     let pid = unsafe { syscall_readonly!(nr::getpid) }.unwrap_or(0);

@@ -3,6 +3,15 @@
 //! with strace's for the same calls, after replacing addresses (`0x…`) with `ADDR`. Without
 //! strace (or where ptrace is not allowed) it says so and passes. Run with
 //! `cargo test -p sys-trace --features hooks --test strace`.
+//!
+//! Under qemu-user (the other architectures; strace cannot trace a guest) qemu's own `-strace`
+//! is the oracle instead, when `LIBSYS_QEMU` holds the qemu command (tools/cross-env.sh's
+//! `target_env` sets it; tools/qemu-strace-check.sh runs this for every qemu target). qemu's
+//! format differs (`PID name(a,b) = r`, buffers as addresses, `-1 errno=9 (…)`, some flags as
+//! numbers, calls without a decoder as six raw words), so the lines are compared in a form both
+//! give: the name, the thread, each argument both print as an integer, and the result (the
+//! errno value, from sys-core's `Errno::from_name` for the tracer's names, on the target).
+//! Sources for qemu's format: qemu 10 linux-user/strace.c and strace.list, and its output.
 
 use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
@@ -422,7 +431,12 @@ fn qemu_oracle(qemu: &str) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// qemu's name for a call where it differs from the tracer's (sys-core's table), and why.
+/// qemu's name for a call where it differs from the tracer's (sys-core's table), and why:
+/// (qemu's, the tracer's, reason). None is needed for this workload: both name a call by its
+/// number after the kernel's table, and the workload calls the 32-bit targets' own numbers
+/// (`mmap2`, `fcntl64`, `fstat64`, `clock_gettime64`; `lseek` rather than `_llseek`), which qemu
+/// 10 prints under the same names on arm, mips and the 64-bit targets alike (checked on all 8
+/// qemu targets with std).
 const QEMU_NAMES: &[(&str, &str, &str)] = &[];
 
 /// A result as both can give it.

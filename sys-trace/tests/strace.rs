@@ -29,6 +29,7 @@ fn main() {
 }
 
 fn parent() {
+    normalised_form_self_check();
     // strace runs here natively on x86 only; other architectures run under qemu-user, whose
     // strace cannot follow a guest: there qemu's own `-strace` is the oracle.
     if !cfg!(any(target_arch = "x86_64", target_arch = "x86")) {
@@ -429,6 +430,55 @@ fn qemu_oracle(qemu: &str) {
     assert!(names.len() >= 20, "fewer than 20 different calls compared");
     assert_eq!(diffs, 0, "the tracer's lines differ from qemu's -strace");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The normalised form tells what it should: equal lines in both formats match (qemu's raw six
+/// words too), a different argument or errno does not, and a continued line is cut apart.
+fn normalised_form_self_check() {
+    let ours = |l| Call::from_tracer(l, 7).unwrap();
+    let qemu = |l| Call::from_qemu(l, 7).unwrap();
+    let ebadf = "close(-1) = -1 EBADF (Bad file descriptor)";
+    assert_eq!(
+        ours(ebadf).matches(&qemu("7 close(-1) = -1 errno=9 (Bad file descriptor)")),
+        Some(1)
+    );
+    assert_eq!(
+        ours(ebadf).matches(&qemu("7 close(-2) = -1 errno=9 (x)")),
+        None
+    );
+    assert_eq!(
+        ours(ebadf).matches(&qemu("7 close(-1) = -1 errno=2 (x)")),
+        None
+    );
+    assert_eq!(
+        ours(ebadf).matches(&qemu("8 close(-1) = -1 errno=9 (x)")),
+        None
+    );
+    let rename = r#"renameat2(AT_FDCWD, "a,b", AT_FDCWD, "c", RENAME_NOREPLACE) = 0"#;
+    assert_eq!(
+        ours(rename).matches(&qemu("7 renameat2(-100,1,-100,2,1,0) = 0")),
+        Some(0)
+    );
+    let mode = r#"[pid  9] mkdirat(AT_FDCWD, "d", 0755) = 0"#;
+    assert_eq!(
+        ours(mode).matches(&qemu(r#"9 mkdirat(AT_FDCWD,"d",0755) = 0"#)),
+        Some(1)
+    );
+    assert_eq!(
+        ours(mode).matches(&qemu(r#"9 mkdirat(AT_FDCWD,"d",0700) = 0"#)),
+        None
+    );
+    let map = "mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, -1, 0) = 0x7f0000001000";
+    assert_eq!(
+        ours(map).matches(&qemu(
+            "7 mmap(NULL,8192,PROT_READ,MAP_PRIVATE,-1,0) = 0x7f0000001000"
+        )),
+        Some(3)
+    );
+    assert_eq!(
+        unsplice("7 futex(0x1,FUTEX_WAIT,0,NULL)9 getppid() = 4"),
+        ["7 futex(0x1,FUTEX_WAIT,0,NULL)", "9 getppid() = 4"]
+    );
 }
 
 /// qemu's name for a call where it differs from the tracer's (sys-core's table), and why:

@@ -335,7 +335,8 @@ _cross_host_init() {
 # $QEMU10_BIN (binfmt_misc is not mounted, and qemu 7.2 gives guests no vDSO), with
 # -L /usr/<triplet> for glibc targets so the guest's dynamic loader and libc are found.
 # Also SYS_VDSO_EXPECT=$CROSS_VDSO, which sys-vdso's tests/expect.rs asserts, and
-# LIBSYS_NO_TRACEFS=1 for targets other than x86_64 (sys-core's tests/proto_tracefs.rs).
+# LIBSYS_NO_TRACEFS=1 for targets other than x86_64 (sys-core's tests/proto_tracefs.rs), and
+# for qemu targets LIBSYS_QEMU, the runner's command (unset for the others).
 target_env() {
     cross_target_info "$1" || return
     export SYS_VDSO_EXPECT=$CROSS_VDSO
@@ -350,6 +351,7 @@ target_env() {
     else
         unset LIBSYS_NO_TRACEFS
     fi
+    unset LIBSYS_QEMU
     local v
     v=CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<<"$1")
     case $CROSS_KIND in
@@ -360,6 +362,9 @@ target_env() {
         qemu)
             export "${v}_LINKER=$CROSS_GNU-gcc"
             export "${v}_RUNNER=$QEMU10_BIN/$CROSS_QEMU -L /usr/$CROSS_GNU"
+            # The same command for a test that runs a program under qemu again, with -strace
+            # (sys-trace/tests/strace.rs: qemu's trace as the oracle for the tracer's).
+            export "LIBSYS_QEMU=$QEMU10_BIN/$CROSS_QEMU -L /usr/$CROSS_GNU"
             ;;
         nolibc)
             export "${v}_LINKER=rust-lld"

@@ -3,7 +3,8 @@
 # natively, the others under qemu-user 10), as CI does and as anyone can by hand.
 # Set-up (Debian packages, qemu 10, rustup targets) is in tools/cross-env.sh; facts come from
 # /work/shared/reference/cross-arch.md. After a target's tests pass, the no-libc example
-# programs are built and checked for it too (tools/nolibc-examples.sh).
+# programs are built and checked for it too (tools/nolibc-examples.sh), and on the qemu targets
+# the tracer is compared with qemu's own -strace (tools/qemu-strace-check.sh).
 #
 # Usage: tools/cross-test.sh [TARGET...]     (default: all; a unique prefix such as `aarch64` works)
 # Output: one line per target on stdout, then `N passed, M failed`; exit status 1 if M > 0.
@@ -42,6 +43,9 @@ source tools/cross-env.sh
 # run_examples: the no-libc example programs (examples/hello, examples/args), after the tests.
 # shellcheck source=tools/nolibc-examples.sh
 source tools/nolibc-examples.sh
+# run_qemu_strace: the tracer against qemu's -strace (qemu targets with std), after the tests.
+# shellcheck source=tools/qemu-strace-check.sh
+source tools/qemu-strace-check.sh
 
 say() { printf 'cross-test: %s\n' "$*" >&2; }
 
@@ -226,7 +230,7 @@ run_std() {
     (
         target_env "$t"
         echo "+ ${cmd[*]}"
-        env | grep -E '^(CARGO_TARGET_|SYS_VDSO_EXPECT=|LIBSYS_NO_TRACEFS=)' || true
+        env | grep -E '^(CARGO_TARGET_|SYS_VDSO_EXPECT=|LIBSYS_NO_TRACEFS=|LIBSYS_QEMU=)' || true
         exec timeout -k 30 "$TIMEOUT" "${cmd[@]}"
     ) >>"$log" 2>&1 || rc=$?
     n=$(passed_count "$log")
@@ -326,6 +330,10 @@ for t in "${targets[@]}"; do
         fi
         cat "$olog" >>"$log"
         if [[ ${out%%$'\t'*} == PASS ]]; then res="$res; outline stubs: ${out#*$'\t'}"; else res="FAIL"$'\t'"outline stubs: ${out#*$'\t'}"; fi
+    fi
+    if [[ ${res%%$'\t'*} == PASS && $CROSS_KIND == qemu ]]; then
+        qs=$(run_qemu_strace "$t" "$log")
+        if [[ ${qs%%$'\t'*} == PASS ]]; then res="$res; ${qs#*$'\t'}"; else res=$qs; fi
     fi
     if [[ ${res%%$'\t'*} == PASS ]]; then
         ex=$(run_examples "$t" "$log")

@@ -129,7 +129,7 @@ pub static MAP: &[Xlat] = xlat![
     MAP_NONBLOCK,
     MAP_STACK,
     MAP_HUGETLB,
-    // mips has no MAP_SYNC (its `asm/mman.h` defines none; the libc crate has none there).
+    // Not defined for mips (libc 0.2; the kernel's MAP_SYNC is not for mips either).
     #[cfg(not(any(target_arch = "mips", target_arch = "mips64")))]
     MAP_SYNC,
     MAP_FIXED_NOREPLACE,

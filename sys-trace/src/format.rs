@@ -48,6 +48,21 @@ pub unsafe fn format(
     }
     out.write_char('(')?;
     let result = ret.map(RawRet::result);
+    // s390x's `mmap` is the kernel's old_mmap: its one argument points to the six words
+    // (address, length, prot, flags, fd, offset), which strace and qemu print as the arguments.
+    // Read when the call succeeded (the kernel read them); else the pointer alone, in hex.
+    #[cfg(target_arch = "s390x")]
+    let block: [usize; 6];
+    #[cfg(target_arch = "s390x")]
+    let (args, spec) = match (name, args.first(), result) {
+        (Some("mmap"), Some(&p), Some(Ok(_))) if p != 0 => {
+            // SAFETY: the kernel read these six words for the call that succeeded.
+            block = unsafe { core::ptr::read_unaligned(p as *const [usize; 6]) };
+            (&block[..], spec)
+        }
+        (Some("mmap"), Some(_), _) => (&args[..1], None),
+        _ => (args, spec),
+    };
     let fault = matches!(result, Some(Err(Errno::EFAULT)));
     let mut cx = Cx {
         args,

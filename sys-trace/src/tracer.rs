@@ -11,7 +11,8 @@ use core::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use sys_core::hook::{self, Call};
 use sys_core::{RawRet, nr, syscall_readonly};
 
-/// The sink, encoded (an `isize`: mips has no 64-bit atomics): `-1` none, `-2` the ring, `-3` count only, else a descriptor.
+/// The sink, encoded: `-1` none, `-2` the ring, `-3` count only, else a descriptor.
+/// (`isize`: 32-bit mips has no 64-bit atomics.)
 static SINK: AtomicIsize = AtomicIsize::new(-1);
 /// How many calls the tracer saw.
 static CALLS: AtomicUsize = AtomicUsize::new(0);

@@ -13,6 +13,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// The hooks are process-wide: the tests take turns.
 static TURN: Mutex<()> = Mutex::new(());
 
+/// Takes the turn; a test that failed while holding it does not fail the others.
+fn turn() -> std::sync::MutexGuard<'static, ()> {
+    TURN.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[declare]
 unsafe fn write(fd: i32, buf: &[u8]) -> Result<usize, Errno>;
 
@@ -61,7 +67,7 @@ fn count(call: &mut Call<'_>) -> RawRet {
 
 #[test]
 fn a_hook_sees_every_call_with_its_meta_and_lets_it_through() {
-    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = turn();
     let (r, w) = pipe();
     SEEN.store(0, Ordering::Relaxed);
     SEEN_WRITE_META.store(0, Ordering::Relaxed);
@@ -93,7 +99,7 @@ fn refuse(_: &mut Call<'_>) -> RawRet {
 
 #[test]
 fn a_replacement_answers_without_entering_the_kernel() {
-    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = turn();
     let (r, w) = pipe();
     // SAFETY: an error is always a result the caller can trust.
     unsafe { hook::set_replacement(nr::write, Some(refuse)) }.unwrap();
@@ -129,7 +135,7 @@ fn redirect(call: &mut Call<'_>) -> RawRet {
 
 #[test]
 fn a_hook_can_change_the_arguments() {
-    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = turn();
     let (r1, w1) = pipe();
     let (r2, w2) = pipe();
     REDIRECT_TO.store(w2 as usize, Ordering::Relaxed);
@@ -162,7 +168,7 @@ fn nested(call: &mut Call<'_>) -> RawRet {
 
 #[test]
 fn a_hook_making_system_calls_does_not_recurse() {
-    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = turn();
     NESTED.store(0, Ordering::Relaxed);
     // SAFETY: the hook makes each call as asked.
     unsafe { hook::set_hook(Some(nested)) };
@@ -176,7 +182,7 @@ fn a_hook_making_system_calls_does_not_recurse() {
 
 #[test]
 fn a_replacement_wins_over_the_process_wide_hook_and_survives_its_removal() {
-    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = turn();
     SEEN.store(0, Ordering::Relaxed);
     // SAFETY: both hooks return trustworthy results.
     unsafe {
@@ -210,7 +216,7 @@ fn a_replacement_wins_over_the_process_wide_hook_and_survives_its_removal() {
 
 #[test]
 fn a_number_outside_the_table_cannot_have_a_replacement() {
-    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = turn();
     // SAFETY: nothing is installed (the number has no slot).
     let r = unsafe { hook::set_replacement(usize::MAX, Some(refuse)) };
     assert_eq!(r.err(), Some(Errno::EINVAL));
@@ -219,7 +225,7 @@ fn a_number_outside_the_table_cannot_have_a_replacement() {
 #[test]
 fn every_number_of_the_table_has_a_slot() {
     // It sets (to nothing) every number's replacement: not while another test has one.
-    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = turn();
     for &(name, n) in libsys::nr::all() {
         // arm's private calls (cacheflush, set_tls, …) live at 0x0f0000 and up.
         if cfg!(target_arch = "arm") && n >= 0x0f_0000 {
@@ -233,7 +239,7 @@ fn every_number_of_the_table_has_a_slot() {
 
 #[test]
 fn installing_and_removing_races_with_calls_from_other_threads() {
-    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = turn();
     let stop = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|s| {
         let callers: Vec<_> = (0..3)
@@ -296,7 +302,7 @@ fn record_kinds(call: &mut Call<'_>) -> RawRet {
 fn the_meta_says_what_each_declared_argument_is() {
     use libsys::ArgKind::{BufOut, Fd, Flags, Path};
     use std::os::fd::AsFd;
-    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = turn();
     KINDS.lock().unwrap().clear();
     // SAFETY: the hook makes each call as asked.
     unsafe { hook::set_hook(Some(record_kinds)) };
@@ -333,7 +339,7 @@ fn watch(call: &Call<'_>, ret: Option<RawRet>) {
 
 #[test]
 fn an_observer_is_told_each_call_and_its_result_after_it_was_made() {
-    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = turn();
     OBSERVED.lock().unwrap().clear();
     let (r, w) = pipe();
     assert!(hook::set_observer(Some(watch)).is_none());

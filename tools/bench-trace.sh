@@ -4,7 +4,8 @@
 # no hook; a counting hook (which makes the call itself) and a counting observer (told after the
 # call); libsys's tracer writing strace lines into its ring; the same binary
 # under `strace -f` (output to /dev/null) and under `strace -f --seccomp-bpf` tracing only the
-# workload's calls. The modes take turns, ROUNDS times; the table gives the median ns per call
+# workload's calls; and the same workload through libc, plain and intercepted with Syscall User
+# Dispatch and a counting observer (benches/intercept.rs). The modes take turns, ROUNDS times; the table gives the median ns per call
 # of each and its ratio to no tracing. x86_64 (strace is installed if missing). BENCHMARKS.md.
 #
 # Usage: tools/bench-trace.sh            Environment: BENCH_ROUNDS (5), BENCH_CALLS (100000)
@@ -33,14 +34,22 @@ exe=$(cargo bench -p libsys --features hooks,trace,std --bench trace --no-run --
     echo >&2 "$0: no trace bench executable"
     exit 1
 }
+icpt=$(cargo bench -p libsys --features restrict,hooks,std --bench intercept --no-run --message-format=json 2>/dev/null |
+    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n1)
+[[ -x $icpt ]] || {
+    echo >&2 "$0: no intercept bench executable"
+    exit 1
+}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-modes=(none count observe ring strace strace-seccomp-bpf)
+modes=(none count observe ring strace strace-seccomp-bpf libc libc-intercepted)
 run() { # MODE: prints "getppid NS" and "copy NS"
     case $1 in
         strace) strace -f -qq -o /dev/null "$exe" none "$CALLS" ;;
         strace-seccomp-bpf) strace -f -qq --seccomp-bpf -e trace=getppid,pread64,pwrite64 -o /dev/null "$exe" none "$CALLS" ;;
+        libc) "$icpt" libc "$CALLS" ;;
+        libc-intercepted) "$icpt" intercept "$CALLS" ;;
         *) "$exe" "$1" "$CALLS" ;;
     esac
 }

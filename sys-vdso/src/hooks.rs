@@ -15,8 +15,6 @@
 //! the kernel, so that [`sys_core::hook::Call::answered_by_vdso`] is true exactly when no system
 //! call was made; the results are the same either way.
 
-use core::ffi::c_void;
-
 use sys_core::hook::{VdsoReal, dispatch_vdso};
 use sys_core::{Errno, RawRet, nr, syscall};
 
@@ -192,7 +190,7 @@ unsafe fn real_gettimeofday(a: &[usize; 6]) -> (usize, bool) {
         let r = unsafe {
             f(
                 core::ptr::with_exposed_provenance_mut(tv),
-                core::ptr::with_exposed_provenance_mut::<c_void>(tz),
+                core::ptr::with_exposed_provenance_mut::<core::ffi::c_void>(tz),
             )
         };
         if r == 0 {

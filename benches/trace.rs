@@ -1,56 +1,73 @@
-//! What observing system calls costs: one syscall-heavy workload (a loop of getppid, and a
-//! small file-copy loop: pread 4 KiB from one file, pwrite it to another) run with no hook, with
-//! a counting hook, and with the built-in tracer writing strace-format lines into its in-memory
-//! ring. Counting is done two ways: a hook that makes the call itself (`count`: `set_hook`) and
-//! an observer told afterwards (`observe`: `set_observer`, what the tracer uses).
-//! `tools/bench-trace.sh` runs this binary for each mode, and under `strace -f` and
-//! `strace -f --seccomp-bpf`, alternating, and prints ns per call with the ratios
-//! (BENCHMARKS.md).
+//! What observing system calls costs: one syscall-heavy workload (a loop of getppid through a
+//! `#[syscall]` wrapper, and a small file-copy loop: pread 4 KiB from one file, pwrite it to
+//! another, through `syscall!`) run with no hook and with each way libsys has of seeing the
+//! calls:
 //!
-//! Usage: `trace MODE [CALLS]` with MODE `none`, `count`, `observe` or `ring`; prints
-//! `getppid NS` and `copy NS` (ns per system call, from the process's own clock).
+//! - `other`: a replacement installed for another number (`set_replacement(nr::openat, …)`):
+//!   what the numbers without one pay for it;
+//! - `observe`: a counting observer (`set_observer`, told after the call, which is made in the
+//!   caller's own frame; what the tracer uses);
+//! - `count`: a counting hook that makes the call itself (`set_hook`, `Call::real`);
+//! - `ring`: the built-in tracer writing strace-format lines into its in-memory ring.
+//!
+//! The counters are per thread (a `Cell` in a `thread_local!`), as a profiler's would be: the
+//! figure is what libsys's hook machinery costs, not a contended atomic.
+//!
+//! Usage:
+//! - `trace MODE [CALLS]`: one mode (`none` for no hook), printing `getppid NS` and `copy NS`
+//!   (ns per system call, from the process's own clock). `tools/bench-trace.sh` runs it under
+//!   `strace -f` and `strace -f --seccomp-bpf` too, and under callgrind for instruction counts.
+//! - `trace --interleave ROUNDS CALLS`: every in-process mode in one process, taking turns
+//!   (the order rotated by round), ROUNDS times; per mode the median ns per call over the rounds,
+//!   the median of its same-round difference to `none` and of its same-round ratio. This is the
+//!   figure for the hooks' own cost: the modes share the same binary, the same code placement
+//!   and the machine's slow and fast moments.
 
 #[cfg(target_os = "linux")]
 mod bench {
     use libsys::hook::{self, Call};
     use libsys::raw::syscall;
     use libsys::{RawRet, nr, syscall as declare};
+    use std::cell::Cell;
+    use std::fs::File;
     use std::os::fd::AsRawFd;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Instant;
 
     #[declare(readonly)]
     unsafe fn getppid() -> u32;
 
-    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    std::thread_local! {
+        static COUNT: Cell<u64> = const { Cell::new(0) };
+    }
+
+    fn bump() {
+        COUNT.with(|c| c.set(c.get() + 1));
+    }
 
     fn count(call: &mut Call<'_>) -> RawRet {
-        COUNT.fetch_add(1, Ordering::Relaxed);
+        bump();
         // SAFETY: each call is made once, as the caller asked.
         unsafe { call.real() }
     }
 
     fn observe(_: &Call<'_>, _: Option<RawRet>) {
-        COUNT.fetch_add(1, Ordering::Relaxed);
+        bump();
     }
 
-    pub fn main() {
-        let mut args = std::env::args().skip(1);
-        let mode = args.next().unwrap_or_else(|| "none".into());
-        let calls: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(200_000);
-        let dir = std::env::temp_dir().join(format!("libsys-bench-trace-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let src = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(dir.join("src"))
-            .unwrap();
-        src.set_len(1 << 20).unwrap();
-        let dst = std::fs::File::create(dir.join("dst")).unwrap();
-        match mode.as_str() {
+    fn refuse(_: &mut Call<'_>) -> RawRet {
+        libsys::Errno::EPERM.into()
+    }
+
+    /// The modes that run in-process, in the order of the table.
+    const MODES: [&str; 5] = ["none", "other", "observe", "count", "ring"];
+
+    fn start(mode: &str) {
+        match mode {
             "none" => {}
+            // SAFETY: the replacement refuses openat, which the workload does not make.
+            "other" => unsafe {
+                hook::set_replacement(nr::openat, Some(refuse)).expect("openat has a slot");
+            },
             // SAFETY: the hook makes each call as asked.
             "count" => unsafe {
                 hook::set_hook(Some(count));
@@ -63,39 +80,160 @@ mod bench {
             }
             other => panic!("unknown mode {other}"),
         }
+    }
+
+    fn stop(mode: &str) {
+        match mode {
+            // SAFETY: removing a replacement or the hook is always fine.
+            "other" => unsafe {
+                hook::set_replacement(nr::openat, None).expect("openat has a slot");
+            },
+            // SAFETY: as above.
+            "count" => unsafe {
+                hook::set_hook(None);
+            },
+            "observe" => {
+                hook::set_observer(None);
+            }
+            "ring" => libsys::trace::stop(),
+            _ => {}
+        }
+    }
+
+    struct Files {
+        dir: std::path::PathBuf,
+        src: File,
+        dst: File,
+        buf: Vec<u8>,
+    }
+
+    impl Files {
+        fn new() -> Files {
+            let dir =
+                std::env::temp_dir().join(format!("libsys-bench-trace-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let src = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(dir.join("src"))
+                .unwrap();
+            src.set_len(1 << 20).unwrap();
+            let dst = File::create(dir.join("dst")).unwrap();
+            Files {
+                dir,
+                src,
+                dst,
+                buf: vec![0u8; 4096],
+            }
+        }
+    }
+
+    impl Drop for Files {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    /// `calls` getppid calls, then `calls / 4` pread+pwrite pairs: ns per call of each loop.
+    fn workload(f: &mut Files, calls: u32) -> (f64, f64) {
         let t = Instant::now();
         for _ in 0..calls {
             // SAFETY: getppid writes no memory.
             std::hint::black_box(unsafe { getppid() });
         }
         let getppid_ns = t.elapsed().as_nanos() as f64 / f64::from(calls);
-        let mut buf = vec![0u8; 4096];
-        let copies = calls / 4;
+        let copies = (calls / 4).max(1);
+        let (src, dst) = (f.src.as_raw_fd(), f.dst.as_raw_fd());
+        let buf = &mut f.buf;
         let t = Instant::now();
         for i in 0..copies {
             let off = u64::from(i % 256) * 4096;
             // SAFETY: `buf` is valid for writes and reads of its length; the files stay open.
             unsafe {
-                let n = syscall!(
-                    nr::pread64,
-                    src.as_raw_fd(),
-                    buf.as_mut_ptr(),
-                    buf.len(),
-                    off
-                )
-                .unwrap();
-                syscall!(nr::pwrite64, dst.as_raw_fd(), buf.as_ptr(), n, off).unwrap();
+                let n = syscall!(nr::pread64, src, buf.as_mut_ptr(), buf.len(), off).unwrap();
+                syscall!(nr::pwrite64, dst, buf.as_ptr(), n, off).unwrap();
             }
         }
         let copy_ns = t.elapsed().as_nanos() as f64 / f64::from(copies * 2);
-        if mode == "ring" {
-            libsys::trace::stop();
+        (getppid_ns, copy_ns)
+    }
+
+    fn median(v: &mut [f64]) -> f64 {
+        v.sort_by(f64::total_cmp);
+        let m = v.len() / 2;
+        if v.len() % 2 == 1 {
+            v[m]
+        } else {
+            (v[m - 1] + v[m]) / 2.0
         }
-        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn interleave(rounds: usize, calls: u32) {
+        let mut f = Files::new();
+        let k = MODES.len();
+        // ns[mode][round] for each loop.
+        let mut pp = vec![vec![0f64; rounds]; k];
+        let mut cp = vec![vec![0f64; rounds]; k];
+        // A warm-up round, not counted.
+        for m in MODES {
+            start(m);
+            workload(&mut f, calls / 4);
+            stop(m);
+        }
+        for r in 0..rounds {
+            for i in 0..k {
+                let m = (i + r) % k;
+                start(MODES[m]);
+                (pp[m][r], cp[m][r]) = workload(&mut f, calls);
+                stop(MODES[m]);
+            }
+        }
+        println!(
+            "{rounds} rounds x {calls} getppid calls and {} pread+pwrite pairs per mode, interleaved in one process",
+            calls / 4
+        );
+        println!(
+            "| mode | getppid ns/call | + ns (same round) | x none | copy ns/call | + ns (same round) | x none |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|---:|");
+        for (m, name) in MODES.iter().enumerate() {
+            let stats = |v: &[Vec<f64>]| {
+                let mut d: Vec<f64> = (0..rounds).map(|r| v[m][r] - v[0][r]).collect();
+                let mut q: Vec<f64> = (0..rounds).map(|r| v[m][r] / v[0][r]).collect();
+                (median(&mut v[m].clone()), median(&mut d), median(&mut q))
+            };
+            let (a, ad, aq) = stats(&pp);
+            let (b, bd, bq) = stats(&cp);
+            println!("| {name} | {a:.1} | {ad:+.1} | {aq:.3} | {b:.1} | {bd:+.1} | {bq:.3} |");
+        }
+        if COUNT.with(Cell::get) < (rounds as u64) * u64::from(calls) {
+            panic!("the counting modes did not see every call");
+        }
+    }
+
+    pub fn main() {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        if let ["--interleave", rounds, calls] = args.as_slice() {
+            interleave(
+                rounds.parse().expect("ROUNDS: a number"),
+                calls.parse().expect("CALLS: a number"),
+            );
+            return;
+        }
+        let mode = args.first().copied().unwrap_or("none");
+        let calls: u32 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(200_000);
+        let mut f = Files::new();
+        start(mode);
+        let (getppid_ns, copy_ns) = workload(&mut f, calls);
+        stop(mode);
+        drop(f);
         println!("getppid {getppid_ns:.1}");
         println!("copy {copy_ns:.1}");
         if mode == "count" || mode == "observe" {
-            assert!(COUNT.load(Ordering::Relaxed) >= calls as usize);
+            assert!(COUNT.with(Cell::get) >= u64::from(calls));
         }
     }
 }

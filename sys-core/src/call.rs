@@ -233,21 +233,7 @@ pub unsafe fn invoke<const READONLY: bool, N: Number>(
                 // The call is made here, as without a hook; the observer is told afterwards.
                 // SAFETY: forwarded from the caller.
                 let r = unsafe { make::<READONLY, N>(nr, w) };
-                // SAFETY: the words are the caller's.
-                unsafe {
-                    crate::hook::observed_words(
-                        meta,
-                        nr.get(),
-                        w.len,
-                        Some(r),
-                        a[0],
-                        a[1],
-                        a[2],
-                        a[3],
-                        a[4],
-                        a[5],
-                    );
-                }
+                crate::hook::observed(&crate::hook::told(nr.get(), a, w.len, meta, r), r);
                 return r;
             }
             // SAFETY: forwarded from the caller.
@@ -395,7 +381,7 @@ pub unsafe fn invoke_noreturn<N: Number>(meta: Option<&'static Meta>, nr: N, a0:
         let hook = nr.slot().load(core::sync::atomic::Ordering::Relaxed);
         if crate::hook::is_observed(hook) {
             // SAFETY: the word is the caller's.
-            unsafe { crate::hook::observed_words(meta, nr.get(), 1, None, a0, 0, 0, 0, 0, 0) };
+            unsafe { crate::hook::observed_noreturn(meta, nr.get(), a0) };
         } else if !hook.is_null() {
             // The hook sees the call (and may make it); if it returns, the call is made.
             // SAFETY: forwarded from the caller.

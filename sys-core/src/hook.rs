@@ -55,23 +55,55 @@ pub type Hook = fn(&mut Call<'_>) -> RawRet;
 /// A system call as a hook sees it.
 pub struct Call<'a> {
     nr: usize,
-    args: [usize; 6],
     len: usize,
+    args: [usize; 6],
     meta: Option<&'static Meta>,
-    real: Real,
-    /// For a call that stands for a vDSO function: its number and how to make it.
-    vdso: Option<(usize, VdsoReal)>,
-    /// Whether the last [`Call::real`] was answered by the vDSO.
+    /// How [`Call::real`] answers.
+    how: How<'a>,
+    /// Whether the last [`Call::real`] was answered by the vDSO (or, for a call told to an
+    /// observer, whether it was).
     answered: AtomicBool,
-    /// For a call made on someone else's behalf ([`on_behalf`]): how to make it, instead of
-    /// `real` (a call that cannot simply be made again from a stub).
-    special: Option<&'a Special<'a>>,
-    /// Made on someone else's behalf: while the call runs, the thread is not "in a hook" (a
-    /// signal handler of the program's that runs during the call is the program's code).
-    behalf: bool,
-    /// For a call told to an observer: the result it already got.
-    made: Option<RawRet>,
-    _caller: core::marker::PhantomData<&'a ()>,
+}
+
+/// How [`Call::real`] answers: the variants are what each way into the hooks knows.
+#[derive(Clone, Copy)]
+enum How<'a> {
+    /// A call told to an observer: the result it already got.
+    Told(RawRet),
+    /// The same, for a call that stands for a vDSO function.
+    ToldVdso(RawRet),
+    /// A call that does not return, told to an observer before it is made.
+    Before,
+    /// The caller's own path for its number (with the `outline` feature, the number's stub),
+    /// used when the hook left the number alone.
+    Real(Real),
+    /// A call that stands for a vDSO function: its number and how to make it.
+    Vdso(usize, VdsoReal),
+    /// A call made on someone else's behalf ([`on_behalf`]): made from the generic stub, or by
+    /// the function given (a call that cannot simply be made again from a stub); while it runs
+    /// the thread is not "in a hook" (a signal handler of the program's that runs during the
+    /// call is the program's code).
+    Behalf(Option<&'a Special<'a>>),
+}
+
+impl<'a> Call<'a> {
+    #[inline(always)]
+    fn new(
+        nr: usize,
+        args: [usize; 6],
+        len: usize,
+        meta: Option<&'static Meta>,
+        how: How<'a>,
+    ) -> Self {
+        Call {
+            nr,
+            len,
+            args,
+            meta,
+            how,
+            answered: AtomicBool::new(false),
+        }
+    }
 }
 
 /// How a call made on someone else's behalf ([`on_behalf`]) is made when it cannot simply be
@@ -158,32 +190,40 @@ impl Call<'_> {
     /// (or the system call, where the vDSO cannot answer, as without a hook) unless the hook
     /// changed the number; [`Call::answered_by_vdso`] then says which answered.
     pub unsafe fn real(&self) -> RawRet {
-        if let Some(r) = self.made {
-            return r;
-        }
-        if self.behalf {
-            guard::leave();
-            let r = match self.special {
-                Some(f) => f(self.nr, &self.args),
+        match self.how {
+            How::Told(r) | How::ToldVdso(r) => r,
+            // An observer told of a call that does not return, which it must not make: as the
+            // caller would have.
+            // SAFETY: the caller of `invoke` upheld the contract for these words.
+            How::Before => RawRet(unsafe { real_dynamic(self.nr, &self.args) }),
+            How::Behalf(special) => {
+                guard::leave();
+                let r = match special {
+                    Some(f) => f(self.nr, &self.args),
+                    // SAFETY: as below.
+                    None => unsafe { real_dynamic(self.nr, &self.args) },
+                };
+                let _ = guard::enter();
+                RawRet(r)
+            }
+            How::Vdso(nr, vdso) if nr == self.nr => {
+                // SAFETY: as below; the function is the caller's own path for these words.
+                let (r, answered) = unsafe { vdso(&self.args) };
+                self.answered.store(answered, Ordering::Relaxed);
+                RawRet(r)
+            }
+            How::Vdso(..) => {
+                self.answered.store(false, Ordering::Relaxed);
                 // SAFETY: as below.
-                None => unsafe { (self.real)(self.nr, &self.args) },
-            };
-            let _ = guard::enter();
-            return RawRet(r);
+                RawRet(unsafe { real_dynamic(self.nr, &self.args) })
+            }
+            How::Real(real) => {
+                // SAFETY: the caller of `invoke` upheld the contract for these words (or the
+                // hook took it over with `set_nr`/`set_arg`); the hook's caller promises not to
+                // repeat a call that cannot be repeated.
+                RawRet(unsafe { real(self.nr, &self.args) })
+            }
         }
-        if let Some((nr, vdso)) = self.vdso
-            && nr == self.nr
-        {
-            // SAFETY: as below; the function is the caller's own path for these words.
-            let (r, answered) = unsafe { vdso(&self.args) };
-            self.answered.store(answered, Ordering::Relaxed);
-            return RawRet(r);
-        }
-        self.answered.store(false, Ordering::Relaxed);
-        // SAFETY: the caller of `invoke` upheld the contract for these words (or the hook
-        // took it over with `set_nr`/`set_arg`); the hook's caller promises not to repeat a
-        // call that cannot be repeated.
-        RawRet(unsafe { (self.real)(self.nr, &self.args) })
     }
 
     /// Whether the call stands for a vDSO function (sys-vdso's `clock_gettime`, `getcpu`,
@@ -191,7 +231,7 @@ impl Call<'_> {
     /// `strace` would not see it. Its number and argument words are those of the system call
     /// it stands for, with pointers to the caller's (zeroed) results.
     pub fn vdso(&self) -> bool {
-        self.vdso.is_some()
+        matches!(self.how, How::Vdso(..) | How::ToldVdso(_))
     }
 
     /// After [`Call::real`]: whether the vDSO answered, rather than the kernel (always `false`
@@ -346,52 +386,49 @@ pub fn set_observer(observer: Option<Observer>) -> Option<Observer> {
     })
 }
 
+/// A call made by `invoke`, as its observer is told of it: built in the caller's frame, on the
+/// path taken only with an observer installed, so that the words go straight from the
+/// registers the system call used into the `Call`.
+#[doc(hidden)]
+#[inline(always)]
+pub(crate) fn told(
+    nr: usize,
+    args: [usize; 6],
+    len: usize,
+    meta: Option<&'static Meta>,
+    ret: RawRet,
+) -> Call<'static> {
+    Call::new(nr, args, len, meta, How::Told(ret))
+}
+
 /// Tells the observer of a call made by `invoke` (cold: only with an observer installed).
-///
-/// # Safety
-/// The words are the call's, as the caller passed them.
 #[doc(hidden)]
 #[cold]
 #[inline(never)]
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the six words travel in registers"
-)]
-pub unsafe fn observed_words(
-    meta: Option<&'static Meta>,
-    nr: usize,
-    len: usize,
-    ret: Option<RawRet>,
-    a0: usize,
-    a1: usize,
-    a2: usize,
-    a3: usize,
-    a4: usize,
-    a5: usize,
-) {
-    tell(Call {
-        nr,
-        args: [a0, a1, a2, a3, a4, a5],
-        len,
-        meta,
-        real: real_dynamic,
-        vdso: None,
-        answered: AtomicBool::new(false),
-        special: None,
-        behalf: false,
-        made: ret,
-        _caller: core::marker::PhantomData,
-    });
+pub(crate) fn observed(call: &Call<'_>, ret: RawRet) {
+    tell(call, Some(ret));
+}
+
+/// Tells the observer of a call that does not return, before it is made.
+///
+/// # Safety
+/// The word is the call's, as the caller passed it.
+#[doc(hidden)]
+#[cold]
+#[inline(never)]
+pub unsafe fn observed_noreturn(meta: Option<&'static Meta>, nr: usize, a0: usize) {
+    tell(
+        &Call::new(nr, [a0, 0, 0, 0, 0, 0], 1, meta, How::Before),
+        None,
+    );
 }
 
 /// Runs the observer on `call` unless a hook or observer already runs on this thread.
-fn tell(call: Call<'_>) {
-    let p = OBSERVER.load(Ordering::Acquire);
-    if p.is_null() || !guard::enter() {
+#[inline(always)]
+fn tell(call: &Call<'_>, made: Option<RawRet>) {
+    if !guard::enter() {
         return;
     }
-    // SAFETY: every non-null value stored in OBSERVER came from an `Observer`.
-    let observer = unsafe { core::mem::transmute::<*mut (), Observer>(p) };
     /// Clears the flag however the observer ends.
     struct Leave;
     impl Drop for Leave {
@@ -400,7 +437,12 @@ fn tell(call: Call<'_>) {
         }
     }
     let _leave = Leave;
-    observer(&call, call.made);
+    let p = OBSERVER.load(Ordering::Acquire);
+    if !p.is_null() {
+        // SAFETY: every non-null value stored in OBSERVER came from an `Observer`.
+        let observer = unsafe { core::mem::transmute::<*mut (), Observer>(p) };
+        observer(call, made);
+    }
 }
 
 /// Installs `hook` for system call `nr` only (`None` removes it, and the process-wide hook, if
@@ -487,19 +529,7 @@ pub(crate) unsafe fn dispatch(
         // SAFETY: forwarded from the caller.
         return RawRet(unsafe { real(nr, args) });
     }
-    let call = Call {
-        nr,
-        args: *args,
-        len,
-        meta,
-        real,
-        vdso: None,
-        answered: AtomicBool::new(false),
-        special: None,
-        behalf: false,
-        made: None,
-        _caller: core::marker::PhantomData,
-    };
+    let call = Call::new(nr, *args, len, meta, How::Real(real));
     run(hook, call)
 }
 
@@ -544,19 +574,9 @@ pub unsafe fn dispatch_vdso(
     if is_observed(hook) {
         // SAFETY: forwarded from the caller.
         let (r, answered) = unsafe { real(args) };
-        tell(Call {
-            nr,
-            args: *args,
-            len,
-            meta: None,
-            real: real_dynamic,
-            vdso: Some((nr, real)),
-            answered: AtomicBool::new(answered),
-            special: None,
-            behalf: false,
-            made: Some(RawRet(r)),
-            _caller: core::marker::PhantomData,
-        });
+        let call = Call::new(nr, *args, len, None, How::ToldVdso(RawRet(r)));
+        call.answered.store(answered, Ordering::Relaxed);
+        tell(&call, Some(RawRet(r)));
         return RawRet(r);
     }
     let Some(hook) = from_ptr(hook) else {
@@ -567,19 +587,7 @@ pub unsafe fn dispatch_vdso(
         // SAFETY: forwarded from the caller.
         return RawRet(unsafe { real(args) }.0);
     }
-    let call = Call {
-        nr,
-        args: *args,
-        len,
-        meta: None,
-        real: real_dynamic,
-        vdso: Some((nr, real)),
-        answered: AtomicBool::new(false),
-        special: None,
-        behalf: false,
-        made: None,
-        _caller: core::marker::PhantomData,
-    };
+    let call = Call::new(nr, *args, len, None, How::Vdso(nr, real));
     run(hook, call)
 }
 
@@ -602,18 +610,8 @@ pub unsafe fn on_behalf(nr: usize, args: &[usize; 6], special: Option<&Special<'
     };
     let value = slot(nr).load(Ordering::Acquire);
     if is_observed(value) {
-        let told = |made| Call {
-            nr,
-            args: *args,
-            len: 6,
-            meta: None,
-            real: real_dynamic,
-            vdso: None,
-            answered: AtomicBool::new(false),
-            special: None,
-            behalf: false,
-            made,
-            _caller: core::marker::PhantomData,
+        let told = |made: Option<RawRet>| {
+            Call::new(nr, *args, 6, None, made.map_or(How::Before, How::Told))
         };
         // Calls that do not come back here are told before they are made.
         #[cfg(target_arch = "x86")]
@@ -628,11 +626,11 @@ pub unsafe fn on_behalf(nr: usize, args: &[usize; 6], special: Option<&Special<'
             ]
             .contains(&nr);
         if !returns {
-            tell(told(None));
+            tell(&told(None), None);
         }
         let r = RawRet(direct(nr, args));
         if returns {
-            tell(told(Some(r)));
+            tell(&told(Some(r)), Some(r));
         }
         return r;
     }
@@ -642,19 +640,7 @@ pub unsafe fn on_behalf(nr: usize, args: &[usize; 6], special: Option<&Special<'
     if !guard::enter() {
         return RawRet(direct(nr, args));
     }
-    let mut call = Call {
-        nr,
-        args: *args,
-        len: 6,
-        meta: None,
-        real: real_dynamic,
-        vdso: None,
-        answered: AtomicBool::new(false),
-        special,
-        behalf: true,
-        made: None,
-        _caller: core::marker::PhantomData,
-    };
+    let mut call = Call::new(nr, *args, 6, None, How::Behalf(special));
     /// Clears the flag however the hook ends (a panic that unwinds included).
     struct Leave;
     impl Drop for Leave {

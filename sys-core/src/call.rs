@@ -167,7 +167,7 @@ impl Number for usize {
     #[cfg(feature = "hooks")]
     #[inline(always)]
     fn real() -> crate::hook::Real {
-        crate::hook::real_dynamic
+        crate::hook::Real::GENERIC
     }
 }
 
@@ -200,7 +200,7 @@ impl<const N: usize> Number for Const<N> {
     #[cfg(feature = "hooks")]
     #[inline(always)]
     fn real() -> crate::hook::Real {
-        crate::hook::real_const::<N>
+        crate::hook::Real::pinned::<N>()
     }
 }
 

@@ -111,9 +111,48 @@ impl<'a> Call<'a> {
 #[doc(hidden)]
 pub type Special<'a> = dyn Fn(usize, &[usize; 6]) -> usize + 'a;
 
-/// How [`Call::real`] makes the call: the caller's own path for its number (with the
-/// `outline` feature, the number's stub), used when the hook left the number alone.
-pub(crate) type Real = unsafe fn(usize, &[usize; 6]) -> usize;
+/// How [`Call::real`] makes the call: from the number's own stub (a constant number: `nr` and
+/// its stub) while the hook leaves the number alone, else from the generic stub. The stub is
+/// called straight from [`Call::real`], which is inlined into the hook: after the kernel's
+/// exit as few `ret`s run as can (each one whose `call` came before the system call is
+/// mispredicted on machines whose kernel refills the return-stack buffer on exit).
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct Real {
+    nr: usize,
+    stub: Option<Stub>,
+}
+
+/// A constant number's stub.
+type Stub = unsafe extern "C" fn(usize, usize, usize, usize, usize, usize) -> usize;
+
+impl Real {
+    /// For numbers known only at run time: the generic stub.
+    pub(crate) const GENERIC: Real = Real { nr: 0, stub: None };
+
+    /// For constant number `N`: its own stub.
+    #[inline(always)]
+    pub(crate) fn pinned<const N: usize>() -> Real {
+        Real {
+            nr: N,
+            stub: Some(crate::stubs::pinned::<N>),
+        }
+    }
+
+    /// Makes call `nr` with words `a`.
+    ///
+    /// # Safety
+    /// As [`crate::call::invoke`].
+    #[inline(always)]
+    unsafe fn make(self, nr: usize, a: &[usize; 6]) -> usize {
+        match self.stub {
+            // SAFETY: forwarded from the caller.
+            Some(stub) if nr == self.nr => unsafe { stub(a[0], a[1], a[2], a[3], a[4], a[5]) },
+            // SAFETY: forwarded from the caller.
+            _ => unsafe { real_dynamic(nr, a) },
+        }
+    }
+}
 
 /// How [`Call::real`] makes a call that stands for a vDSO function (sys-vdso's functions with
 /// its `hooks` feature): from the argument words, the raw result (`-errno` for an error) and
@@ -189,6 +228,7 @@ impl Call<'_> {
     /// For a call that stands for a vDSO function ([`Call::vdso`]), this runs the vDSO function
     /// (or the system call, where the vDSO cannot answer, as without a hook) unless the hook
     /// changed the number; [`Call::answered_by_vdso`] then says which answered.
+    #[inline]
     pub unsafe fn real(&self) -> RawRet {
         match self.how {
             How::Told(r) | How::ToldVdso(r) => r,
@@ -221,7 +261,7 @@ impl Call<'_> {
                 // SAFETY: the caller of `invoke` upheld the contract for these words (or the
                 // hook took it over with `set_nr`/`set_arg`); the hook's caller promises not to
                 // repeat a call that cannot be repeated.
-                RawRet(unsafe { real(self.nr, &self.args) })
+                RawRet(unsafe { real.make(self.nr, &self.args) })
             }
         }
     }
@@ -521,19 +561,38 @@ pub(crate) unsafe fn dispatch(
     len: usize,
     real: Real,
 ) -> RawRet {
+    // SAFETY: forwarded from the caller.
+    unsafe { dispatch_inline(hook, meta, nr, args, len, real) }
+}
+
+/// [`dispatch`]'s body, inlined into [`dispatch_words`] (one frame fewer to return through
+/// after the system call).
+///
+/// # Safety
+/// As [`dispatch`].
+#[inline(always)]
+unsafe fn dispatch_inline(
+    hook: *mut (),
+    meta: Option<&'static Meta>,
+    nr: usize,
+    args: &[usize; 6],
+    len: usize,
+    real: Real,
+) -> RawRet {
     let Some(hook) = from_ptr(hook) else {
         // SAFETY: forwarded from the caller.
-        return RawRet(unsafe { real(nr, args) });
+        return RawRet(unsafe { real.make(nr, args) });
     };
     if !guard::enter() {
         // SAFETY: forwarded from the caller.
-        return RawRet(unsafe { real(nr, args) });
+        return RawRet(unsafe { real.make(nr, args) });
     }
     let call = Call::new(nr, *args, len, meta, How::Real(real));
     run(hook, call)
 }
 
 /// Runs `hook` on `call` with the thread's flag set (the caller set it).
+#[inline(always)]
 fn run(hook: Hook, mut call: Call<'_>) -> RawRet {
     /// Clears the flag however the hook ends (a panic that unwinds included).
     struct Leave;
@@ -680,20 +739,6 @@ pub(crate) unsafe fn real_dynamic(nr: usize, a: &[usize; 6]) -> usize {
     unsafe { crate::stubs::generic(nr, a[0], a[1], a[2], a[3], a[4], a[5]) }
 }
 
-/// The real call for constant number `N`: from `N`'s own stub unless the hook changed the
-/// number.
-///
-/// # Safety
-/// As [`crate::call::invoke`].
-pub(crate) unsafe fn real_const<const N: usize>(nr: usize, a: &[usize; 6]) -> usize {
-    if nr == N {
-        // SAFETY: forwarded from the caller.
-        return unsafe { crate::stubs::pinned::<N>(a[0], a[1], a[2], a[3], a[4], a[5]) };
-    }
-    // SAFETY: forwarded from the caller.
-    unsafe { real_dynamic(nr, a) }
-}
-
 /// [`dispatch`] with the words as separate arguments: what `invoke` calls, so that the words
 /// stay in registers on the path without a hook (an array whose address is taken there would
 /// be stored to the stack on every call, hook or not).
@@ -720,5 +765,5 @@ pub(crate) unsafe fn dispatch_words(
     a5: usize,
 ) -> RawRet {
     // SAFETY: forwarded from the caller.
-    unsafe { dispatch(hook, meta, nr, &[a0, a1, a2, a3, a4, a5], len, real) }
+    unsafe { dispatch_inline(hook, meta, nr, &[a0, a1, a2, a3, a4, a5], len, real) }
 }

@@ -154,6 +154,42 @@ fn a_hook_can_change_the_arguments() {
     close(r2);
 }
 
+fn to_getpid(call: &mut Call<'_>) -> RawRet {
+    // SAFETY: getpid takes no arguments and writes no memory.
+    unsafe {
+        call.set_nr(nr::getpid);
+        call.real()
+    }
+}
+
+#[declare(readonly)]
+unsafe fn getppid() -> u32;
+
+#[test]
+fn a_hook_can_change_the_number() {
+    let _turn = turn();
+    // SAFETY: getppid and getpid take no arguments; the result is a process id either way.
+    unsafe { hook::set_replacement(nr::getppid, Some(to_getpid)) }.unwrap();
+    // A declared wrapper (a constant number: its own stub, left for the generic one), a raw
+    // call with a constant number, and one with a number known only at run time.
+    // SAFETY: getppid writes no memory.
+    let declared = unsafe { getppid() };
+    // SAFETY: as above.
+    let constant = unsafe { syscall_readonly!(nr::getppid) };
+    let runtime = std::hint::black_box(nr::getppid);
+    // SAFETY: as above.
+    let dynamic = unsafe { syscall_readonly!(runtime) };
+    // SAFETY: removing the replacement.
+    unsafe { hook::set_replacement(nr::getppid, None) }.unwrap();
+    let pid = std::process::id();
+    assert_eq!(declared, pid);
+    assert_eq!(constant, Ok(pid as usize));
+    assert_eq!(dynamic, Ok(pid as usize));
+    // And without the replacement, getppid is getppid again.
+    // SAFETY: as above.
+    assert_eq!(unsafe { getppid() }, std::os::unix::process::parent_id());
+}
+
 static NESTED: AtomicUsize = AtomicUsize::new(0);
 
 fn nested(call: &mut Call<'_>) -> RawRet {
@@ -331,10 +367,20 @@ fn the_meta_says_what_each_declared_argument_is() {
     );
 }
 
-static OBSERVED: Mutex<Vec<(usize, Option<RawRet>)>> = Mutex::new(Vec::new());
+type Seen = (usize, Option<RawRet>, Vec<usize>, Option<&'static str>);
+static OBSERVED: Mutex<Vec<Seen>> = Mutex::new(Vec::new());
 
 fn watch(call: &Call<'_>, ret: Option<RawRet>) {
-    OBSERVED.lock().unwrap().push((call.nr(), ret));
+    // The result the observer is given and the one `real` returns are the same.
+    // SAFETY: for an observed call, `real` returns the result already made.
+    assert_eq!(ret, Some(unsafe { call.real() }));
+    assert!(!call.vdso() && !call.answered_by_vdso());
+    OBSERVED.lock().unwrap().push((
+        call.nr(),
+        ret,
+        call.args().to_vec(),
+        call.meta().map(|m| m.name),
+    ));
 }
 
 #[test]
@@ -364,8 +410,18 @@ fn an_observer_is_told_each_call_and_its_result_after_it_was_made() {
     assert_eq!(
         seen,
         [
-            (nr::write, Some(RawRet(4))),
-            (nr::close, Some(RawRet::from(Errno::EBADF))),
+            (
+                nr::write,
+                Some(RawRet(4)),
+                vec![w as usize, b"seen".as_ptr() as usize, 4],
+                Some("write")
+            ),
+            (
+                nr::close,
+                Some(RawRet::from(Errno::EBADF)),
+                vec![usize::MAX],
+                None
+            ),
         ]
     );
     close(r);

@@ -8,7 +8,13 @@
 # Dispatch and a counting observer (benches/intercept.rs). The modes take turns, ROUNDS times; the table gives the median ns per call
 # of each and its ratio to no tracing. x86_64 (strace is installed if missing). BENCHMARKS.md.
 #
-# Usage: tools/bench-trace.sh            Environment: BENCH_ROUNDS (5), BENCH_CALLS (100000)
+# First, the hooks' own cost: `trace --interleave` runs the in-process modes (no hook, a
+# replacement for another number, the counting observer, the counting hook, the tracer into its
+# ring) taking turns in one process, BENCH_INTERLEAVE rounds, and prints per mode the median of
+# the same-round differences to no hook. Then the table across processes, with strace.
+#
+# Usage: tools/bench-trace.sh            Environment: BENCH_ROUNDS (5), BENCH_CALLS (100000),
+#                                                     BENCH_INTERLEAVE (31)
 set -CeEuo pipefail
 trap 'echo >&2 "$0: error on line ${LINENO}: ${BASH_COMMAND}"' ERR
 
@@ -40,6 +46,8 @@ icpt=$(cargo bench -p libsys --features restrict,hooks,std --bench intercept --n
     echo >&2 "$0: no intercept bench executable"
     exit 1
 }
+echo
+"$exe" --interleave "${BENCH_INTERLEAVE:-31}" "$((CALLS * 2 / 5))"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

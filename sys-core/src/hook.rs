@@ -535,9 +535,16 @@ mod guard {
     #[cfg(not(feature = "std"))]
     static IN_HOOK: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
+    /// A load and a store, not a swap (a locked instruction): the flag keeps a hook's own
+    /// calls from recursing, and a race between threads at worst runs one hook more.
     #[cfg(not(feature = "std"))]
     pub(super) fn enter() -> bool {
-        !IN_HOOK.swap(true, core::sync::atomic::Ordering::Acquire)
+        use core::sync::atomic::Ordering::Relaxed;
+        if IN_HOOK.load(Relaxed) {
+            return false;
+        }
+        IN_HOOK.store(true, Relaxed);
+        true
     }
 
     #[cfg(not(feature = "std"))]

@@ -10,6 +10,13 @@
 //! - `count`: a counting hook that makes the call itself (`set_hook`, `Call::real`);
 //! - `ring`: the built-in tracer writing strace-format lines into its in-memory ring.
 //!
+//! The getppid loop calls the wrapper inlined (the system call instruction sits in the loop);
+//! the interleaved table also has a loop that calls it through a function that is not inlined
+//! (what calling libc's `getppid`, or any wrapper the compiler kept out of line, is). The
+//! difference matters on machines whose kernel leaves the return-stack buffer useless on its
+//! way out (BENCHMARKS.md): there the first `ret` after a system call is mispredicted, and a
+//! call through a function pays that once whether a hook runs or not.
+//!
 //! The counters are per thread (a `Cell` in a `thread_local!`), as a profiler's would be: the
 //! figure is what libsys's hook machinery costs, not a contended atomic.
 //!
@@ -136,6 +143,22 @@ mod bench {
         }
     }
 
+    /// getppid through a function that is not inlined.
+    #[inline(never)]
+    fn getppid_called() -> u32 {
+        // SAFETY: getppid writes no memory.
+        unsafe { getppid() }
+    }
+
+    /// `calls` getppid calls through a function that is not inlined: ns per call.
+    fn called(calls: u32) -> f64 {
+        let t = Instant::now();
+        for _ in 0..calls {
+            std::hint::black_box(getppid_called());
+        }
+        t.elapsed().as_nanos() as f64 / f64::from(calls)
+    }
+
     /// `calls` getppid calls, then `calls / 4` pread+pwrite pairs: ns per call of each loop.
     fn workload(f: &mut Files, calls: u32) -> (f64, f64) {
         let t = Instant::now();
@@ -175,6 +198,7 @@ mod bench {
         let k = MODES.len();
         // ns[mode][round] for each loop.
         let mut pp = vec![vec![0f64; rounds]; k];
+        let mut pc = vec![vec![0f64; rounds]; k];
         let mut cp = vec![vec![0f64; rounds]; k];
         // A warm-up round, not counted.
         for m in MODES {
@@ -187,17 +211,18 @@ mod bench {
                 let m = (i + r) % k;
                 start(MODES[m]);
                 (pp[m][r], cp[m][r]) = workload(&mut f, calls);
+                pc[m][r] = called(calls);
                 stop(MODES[m]);
             }
         }
         println!(
-            "{rounds} rounds x {calls} getppid calls and {} pread+pwrite pairs per mode, interleaved in one process",
+            "{rounds} rounds x {calls} getppid calls and {} pread+pwrite pairs per mode, interleaved in one process; + ns: median of the same-round differences to none",
             calls / 4
         );
         println!(
-            "| mode | getppid ns/call | + ns (same round) | x none | copy ns/call | + ns (same round) | x none |"
+            "| mode | getppid inlined ns/call | + ns | x none | getppid called ns/call | + ns | x none | copy ns/call | + ns | x none |"
         );
-        println!("|---|---:|---:|---:|---:|---:|---:|");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (m, name) in MODES.iter().enumerate() {
             let stats = |v: &[Vec<f64>]| {
                 let mut d: Vec<f64> = (0..rounds).map(|r| v[m][r] - v[0][r]).collect();
@@ -205,8 +230,11 @@ mod bench {
                 (median(&mut v[m].clone()), median(&mut d), median(&mut q))
             };
             let (a, ad, aq) = stats(&pp);
+            let (c, cd, cq) = stats(&pc);
             let (b, bd, bq) = stats(&cp);
-            println!("| {name} | {a:.1} | {ad:+.1} | {aq:.3} | {b:.1} | {bd:+.1} | {bq:.3} |");
+            println!(
+                "| {name} | {a:.1} | {ad:+.1} | {aq:.3} | {c:.1} | {cd:+.1} | {cq:.3} | {b:.1} | {bd:+.1} | {bq:.3} |"
+            );
         }
         if COUNT.with(Cell::get) < (rounds as u64) * u64::from(calls) {
             panic!("the counting modes did not see every call");

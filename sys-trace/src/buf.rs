@@ -159,7 +159,9 @@ pub(crate) trait Out {
 
     /// An unsigned integer in decimal (`{}`).
     fn udec(&mut self, v: u64) {
-        self.udec_width(v, 0);
+        let mut buf = [0u8; 24];
+        let start = digits_dec(&mut buf, v);
+        self.push_bytes(buf.get(start..).unwrap_or(&[]));
     }
 
     /// An unsigned integer in decimal, right-aligned in `width` columns with spaces (`{:5}`).
@@ -225,37 +227,58 @@ pub(crate) trait Out {
 /// Lower-case hex digits.
 pub(crate) const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
+/// The two-digit numbers `00` to `99`, one after the other.
+static PAIRS: [u8; 200] = pairs();
+
+const fn pairs() -> [u8; 200] {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+}
+
 /// Writes `v` in decimal at the end of `buf`; returns where the digits start.
 #[inline]
 fn digits_dec(buf: &mut [u8; 24], v: u64) -> usize {
     let mut i = buf.len();
+    let mut put_pair = |i: usize, r: usize| {
+        if let (Some(d), Some(s)) = (buf.get_mut(i..i + 2), PAIRS.get(2 * r..2 * r + 2)) {
+            d.copy_from_slice(s);
+        }
+    };
     // 32-bit division where the value allows it: a 64-bit one is a library call on 32-bit
     // targets.
-    match u32::try_from(v) {
-        Ok(mut v) => loop {
-            i -= 1;
-            if let Some(d) = buf.get_mut(i) {
-                *d = b'0' + (v % 10) as u8;
-            }
-            v /= 10;
-            if v == 0 {
-                break i;
-            }
-        },
+    let mut v = match u32::try_from(v) {
+        Ok(v) => v,
         Err(_) => {
             let mut v = v;
-            loop {
-                i -= 1;
-                if let Some(d) = buf.get_mut(i) {
-                    *d = b'0' + (v % 10) as u8;
-                }
-                v /= 10;
-                if v == 0 {
-                    break i;
-                }
+            while v >= 1 << 32 {
+                i -= 2;
+                put_pair(i, (v % 100) as usize);
+                v /= 100;
             }
+            v as u32
+        }
+    };
+    while v >= 100 {
+        i -= 2;
+        put_pair(i, (v % 100) as usize);
+        v /= 100;
+    }
+    if v >= 10 {
+        i -= 2;
+        put_pair(i, v as usize);
+    } else {
+        i -= 1;
+        if let Some(d) = buf.get_mut(i) {
+            *d = b'0' + v as u8;
         }
     }
+    i
 }
 
 impl<const N: usize> Out for LineBuf<N> {

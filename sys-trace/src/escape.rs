@@ -21,10 +21,16 @@ const CHUNK: usize = 64;
 /// A table entry's flag: the byte is printed in octal, in three digits if an octal digit
 /// follows.
 const OCTAL: u64 = 1 << 40;
+/// A table entry's flag: the byte is an octal digit (`'0'..='7'`).
+const DIGIT: u64 = 1 << 41;
 
 /// Each byte's escape: its bytes in bits 0..32 (the first in the lowest byte), their number in
-/// bits 32..40, [`OCTAL`] for the bytes printed in octal (the short form in bits 0..32).
+/// bits 32..40, [`OCTAL`] for the bytes printed in octal (the short form in bits 0..32),
+/// [`DIGIT`] for the octal digits.
 static ESCAPES: [u64; 256] = escapes();
+
+/// Each byte in three octal digits, `\ooo`, the bytes as in [`ESCAPES`].
+static LONG: [u32; 256] = long();
 
 /// A two-byte escape: `\` and `x`.
 const fn pair(x: u8) -> u64 {
@@ -44,6 +50,7 @@ const fn escapes() -> [u64; 256] {
             0x0b => pair(b'v'),
             0x0c => pair(b'f'),
             b'\r' => pair(b'r'),
+            b'0'..=b'7' => (b as u64) | (1 << 32) | DIGIT,
             b' '..=b'~' => (b as u64) | (1 << 32),
             _ => {
                 // The short form: `\` and the digits without leading zeros.
@@ -67,40 +74,108 @@ const fn escapes() -> [u64; 256] {
     t
 }
 
+const fn long() -> [u32; 256] {
+    let mut t = [0u32; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = u32::from_le_bytes([
+            b'\\',
+            b'0' + (b >> 6),
+            b'0' + ((b >> 3) & 7),
+            b'0' + (b & 7),
+        ]);
+        c += 1;
+    }
+    t
+}
+
+/// Writes the escape of `c`, followed by `next` (`0` at the end: not a digit), at `out + w`;
+/// returns the position after it.
+///
+/// # Safety
+/// `out + w` is writable for [`WIDEST`] bytes.
+#[inline(always)]
+unsafe fn step(out: *mut u8, w: usize, c: u8, next: u8) -> usize {
+    // `u8` indexes: always inside the 256 entries.
+    let e = ESCAPES[usize::from(c)];
+    let long = e & OCTAL != 0 && ESCAPES[usize::from(next)] & DIGIT != 0;
+    let (code, len) = if long {
+        (LONG[usize::from(c)], WIDEST)
+    } else {
+        (e as u32, (e >> 32) as u8 as usize)
+    };
+    // SAFETY: the caller's promise; unaligned writes. (Bytes past `len` are overwritten by the
+    // next escape or left unused.)
+    unsafe {
+        out.add(w)
+            .cast::<[u8; 4]>()
+            .write_unaligned(code.to_le_bytes())
+    };
+    w + len
+}
+
+/// Eight bytes, each `x`.
+const fn splat(x: u8) -> u64 {
+    u64::from_ne_bytes([x; 8])
+}
+
+/// Whether all eight bytes of `x` print as themselves: `' '..='~'`, not `"` or `\\`
+/// (bit tricks from "Bit Twiddling Hacks", `hasless`, `hasmore` and `haszero`).
+#[inline(always)]
+fn all_plain(x: u64) -> bool {
+    let has_zero = |v: u64| v.wrapping_sub(splat(1)) & !v & splat(0x80) != 0;
+    let below_space = x.wrapping_sub(splat(b' ')) & !x & splat(0x80) != 0;
+    let above_tilde = (x.wrapping_add(splat(127 - b'~')) | x) & splat(0x80) != 0;
+    !(below_space || above_tilde || has_zero(x ^ splat(b'"')) || has_zero(x ^ splat(b'\\')))
+}
+
+/// `\0` eight times (the escapes of eight zero bytes no octal digit follows).
+const ZEROS: [u8; 16] = *b"\\0\\0\\0\\0\\0\\0\\0\\0";
+
 /// Encodes bytes of `src` into `dst`, as many as `dst` has room for at [`WIDEST`] bytes each;
 /// `next` is the byte after `src` in the string, if any (it decides the octal form of the
 /// last). Returns (bytes of `src` consumed, bytes of `dst` written).
+///
+/// Eight bytes at a time where they all print as themselves, or are all zero (binary data)
+/// and no octal digit follows; else a byte at a time.
 fn encode(src: &[u8], next: Option<u8>, dst: &mut [MaybeUninit<u8>]) -> (usize, usize) {
     let n = src.len().min(dst.len() / WIDEST);
+    // The byte after the `n` encoded here (`0`, not a digit, at the string's end).
+    let after_all = src.get(n).copied().or(next).unwrap_or(0);
+    let Some(src) = src.get(..n) else {
+        return (0, 0);
+    };
     let out = dst.as_mut_ptr().cast::<u8>();
+    // Byte `i` starts at `w <= WIDEST * i` (each escape is at most WIDEST, the eight-byte
+    // forms shorter), so `w + WIDEST * k <= WIDEST * n <= dst.len()` for the `k <= n - i`
+    // bytes from `i` on: room for the widest escape of each.
     let mut w = 0;
-    for i in 0..n {
-        let Some(&c) = src.get(i) else { break };
-        // `c` is a `u8`: always an index of the 256 entries.
-        let e = ESCAPES[usize::from(c)];
-        let mut code = e as u32;
-        let mut len = (e >> 32) as u8 as usize;
-        if e & OCTAL != 0 {
-            let after = src.get(i + 1).copied().or(next);
-            if after.is_some_and(|a| (b'0'..=b'7').contains(&a)) {
-                code = u32::from_le_bytes([
-                    b'\\',
-                    b'0' + (c >> 6),
-                    b'0' + ((c >> 3) & 7),
-                    b'0' + (c & 7),
-                ]);
-                len = WIDEST;
+    let mut i = 0;
+    while i < n {
+        if let Some(eight) = src.get(i..i + 8) {
+            let after = src.get(i + 8).copied().unwrap_or(after_all);
+            let mut word = [0u8; 8];
+            word.copy_from_slice(eight);
+            let x = u64::from_ne_bytes(word);
+            if all_plain(x) {
+                // SAFETY: eight bytes of the `WIDEST * 8` the eight bytes have room for.
+                unsafe { out.add(w).cast::<[u8; 8]>().write_unaligned(word) };
+                (w, i) = (w + 8, i + 8);
+                continue;
+            }
+            if x == 0 && ESCAPES[usize::from(after)] & DIGIT == 0 {
+                // SAFETY: sixteen bytes of the `WIDEST * 8` the eight bytes have room for.
+                unsafe { out.add(w).cast::<[u8; 16]>().write_unaligned(ZEROS) };
+                (w, i) = (w + 16, i + 8);
+                continue;
             }
         }
-        // SAFETY: `w <= WIDEST * i` (each byte writes at most WIDEST), so `w + WIDEST <=
-        // WIDEST * n <= dst.len()`: the four bytes are inside `dst`, written unaligned. (The
-        // bytes past `len` are overwritten by the next escape or left unused.)
-        unsafe {
-            out.add(w)
-                .cast::<[u8; 4]>()
-                .write_unaligned(code.to_le_bytes())
-        };
-        w += len;
+        let Some(&c) = src.get(i) else { break };
+        let after = src.get(i + 1).copied().unwrap_or(after_all);
+        // SAFETY: room for the widest escape (above).
+        w = unsafe { step(out, w, c, after) };
+        i += 1;
     }
     (n, w)
 }
@@ -252,6 +327,35 @@ mod tests {
         quote(&mut f, &s, true);
         assert!(f.result().is_ok());
         assert_eq!(text, want);
+    }
+
+    #[test]
+    fn runs_of_plain_and_zero_bytes_match_the_rules() {
+        // Runs of every length up to 20 of zeros, plain text, digits and escapes, in turn, so
+        // that eight-byte runs start and end everywhere (before a digit too).
+        let kinds: [&[u8]; 5] = [b"\0", b"abcdefgh", b"01234567", b"\x01\xff\"", b"\0"];
+        let mut s = std::vec::Vec::new();
+        for len in 0..20 {
+            for (k, kind) in kinds.iter().enumerate() {
+                s.extend((0..len + k).map(|i| kind[i % kind.len()]));
+            }
+        }
+        for pre in [0usize, 1, 3, 500, 1000, 1023] {
+            let mut b = LineBuf::<4096>::new();
+            b.push_bytes(&std::vec![b'.'; pre]);
+            quote(&mut b, &s, false);
+            let full = [std::vec![b'.'; pre], reference(&s, false).into_bytes()].concat();
+            assert_eq!(b.as_bytes(), &full[..full.len().min(4096)], "prefix {pre}");
+        }
+        for len in 0..40 {
+            for last in [0u8, b'1', b'9', b'a'] {
+                let mut s = std::vec![0u8; len];
+                s.push(last);
+                assert_eq!(q(&s).as_bytes(), reference(&s, false).as_bytes(), "{s:?}");
+                s.pop();
+                assert_eq!(q(&s).as_bytes(), reference(&s, false).as_bytes(), "{s:?}");
+            }
+        }
     }
 
     #[test]

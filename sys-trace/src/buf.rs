@@ -94,7 +94,7 @@ impl<const N: usize> LineBuf<N> {
 /// `src` readable and `dst` writable for `n` bytes; the two do not overlap.
 #[inline(always)]
 unsafe fn copy_small(src: *const u8, dst: *mut u8, n: usize) {
-    // SAFETY (all blocks): every access is within the first `n` bytes of `src` or `dst`
+    // SAFETY: every access is within the first `n` bytes of `src` or `dst`
     // (`n - 8 + 8 == n` and so on), which the caller lets us read or write; unaligned accesses
     // are made with `read_unaligned`/`write_unaligned`.
     unsafe {

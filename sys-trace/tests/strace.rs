@@ -429,6 +429,8 @@ fn qemu_oracle(qemu: &str) {
     let ours: Vec<Call> = ours
         .lines()
         .filter_map(|l| Call::from_tracer(l, main))
+        // The workload's forks (see `parent`): qemu prints libc's too.
+        .filter(|c| !FORKS.contains(&c.name.as_str()))
         .collect();
     let names: BTreeSet<&str> = ours.iter().map(|c| c.name.as_str()).collect();
     let theirs: Vec<Call> = theirs
@@ -436,6 +438,7 @@ fn qemu_oracle(qemu: &str) {
         .flat_map(unsplice)
         .skip_while(|l| !l.contains("write(-1,"))
         .filter_map(|l| Call::from_qemu(l, main))
+        .filter(|c| !FORKS.contains(&c.name.as_str()))
         // The tracer's own lines (to stdout).
         .filter(|c| !(c.name == "write" && c.args.first() == Some(&Some(1))))
         .filter(|c| names.contains(c.name.as_str()))

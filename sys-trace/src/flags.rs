@@ -3,56 +3,60 @@
 //! architecture: mips, powerpc and others renumber `O_*`, `MAP_*`, `SOCK_*` and signals), plus
 //! the few arch-independent values libc lacks, from the kernel header named beside each.
 
-use core::fmt::{self, Write};
+use crate::buf::Out;
 
 /// A value and its name.
 pub type Xlat = (u64, &'static str);
 
 /// Writes the name of `v` in `table`, or `v` in decimal (as strace does for an unknown value).
-pub fn enum_dec(out: &mut impl Write, table: &[Xlat], v: u64) -> fmt::Result {
+pub fn enum_dec(out: &mut impl Out, table: &[Xlat], v: u64) {
     match table.iter().find(|e| e.0 == v) {
-        Some(e) => out.write_str(e.1),
-        None => write!(out, "{}", v as i64 as i32),
+        Some(e) => out.push_str(e.1),
+        None => out.dec(i64::from(v as i64 as i32)),
     }
 }
 
 /// Writes the name of `v` in `table`, or `v` in hex (`0x…`) with a comment as strace does.
-pub fn enum_hex(out: &mut impl Write, table: &[Xlat], v: u64, unknown: &str) -> fmt::Result {
+pub fn enum_hex(out: &mut impl Out, table: &[Xlat], v: u64, unknown: &str) {
     match table.iter().find(|e| e.0 == v) {
-        Some(e) => out.write_str(e.1),
-        None => write!(out, "{v:#x} /* {unknown}_??? */"),
+        Some(e) => out.push_str(e.1),
+        None => {
+            out.hex(v);
+            out.push_str(" /* ");
+            out.push_str(unknown);
+            out.push_str("_??? */");
+        }
     }
 }
 
 /// Writes `v` as `NAME|NAME|0x…` from `table` (in table order, zero entries skipped), or `zero`
 /// when `v` is 0.
-pub fn flags(out: &mut impl Write, table: &[Xlat], v: u64, zero: &str) -> fmt::Result {
+pub fn flags(out: &mut impl Out, table: &[Xlat], v: u64, zero: &str) {
     if v == 0 {
-        return out.write_str(zero);
+        return out.push_str(zero);
     }
     flags_rest(out, table, v, false)
 }
 
 /// As [`flags`], after `first` names were already written (`sep`: a `|` is due first).
-pub fn flags_rest(out: &mut impl Write, table: &[Xlat], v: u64, mut sep: bool) -> fmt::Result {
+pub fn flags_rest(out: &mut impl Out, table: &[Xlat], v: u64, mut sep: bool) {
     let mut left = v;
     for &(bits, name) in table {
         if bits != 0 && left & bits == bits {
             if sep {
-                out.write_char('|')?;
+                out.push_byte(b'|');
             }
-            out.write_str(name)?;
+            out.push_str(name);
             sep = true;
             left &= !bits;
         }
     }
     if left != 0 {
         if sep {
-            out.write_char('|')?;
+            out.push_byte(b'|');
         }
-        write!(out, "{left:#x}")?;
+        out.hex(left);
     }
-    Ok(())
 }
 
 macro_rules! xlat {
@@ -96,9 +100,9 @@ const O_LARGEFILE: u64 = if libc::O_LARGEFILE == 0 {
 pub static ACCMODE: &[Xlat] = xlat![O_RDONLY, O_WRONLY, O_RDWR];
 
 /// Writes `open(2)` flags: the access mode, then the flags (`O_RDONLY|O_CLOEXEC`).
-pub fn open_flags(out: &mut impl Write, v: u64) -> fmt::Result {
+pub fn open_flags(out: &mut impl Out, v: u64) {
     let mode = v & libc::O_ACCMODE as u64;
-    enum_hex(out, ACCMODE, mode, "O")?;
+    enum_hex(out, ACCMODE, mode, "O");
     flags_rest(out, OPEN, v & !(libc::O_ACCMODE as u64), true)
 }
 
@@ -136,10 +140,10 @@ pub static MAP: &[Xlat] = xlat![
 ];
 
 /// Writes `mmap(2)` flags: the type, then the flags (`MAP_PRIVATE|MAP_ANONYMOUS`).
-pub fn map_flags(out: &mut impl Write, v: u64) -> fmt::Result {
+pub fn map_flags(out: &mut impl Out, v: u64) {
     // MAP_TYPE is 0x0f in the kernel's `linux/mman.h` on every architecture.
     let ty = v & 0x0f;
-    enum_hex(out, MAP_TYPE, ty, "MAP")?;
+    enum_hex(out, MAP_TYPE, ty, "MAP");
     flags_rest(out, MAP, v & !0x0f, true)
 }
 
@@ -284,11 +288,17 @@ pub static IOCTL: &[Xlat] = xlat![
 ];
 
 /// `mkdir`/`open` mode bits as strace prints them: `0755`.
-pub fn mode(out: &mut impl Write, v: u64) -> fmt::Result {
+pub fn mode(out: &mut impl Out, v: u64) {
     // strace's `%#03o`: `000`, `007`, `0755`.
     match v {
-        0 => out.write_str("000"),
-        1..=7 => write!(out, "00{v:o}"),
-        _ => write!(out, "0{v:o}"),
+        0 => out.push_str("000"),
+        1..=7 => {
+            out.push_str("00");
+            out.oct(v);
+        }
+        _ => {
+            out.push_byte(b'0');
+            out.oct(v);
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! output (the oracle test compares with it), the calls' man pages, `linux/wait.h` for the
 //! status encoding.
 
+use crate::buf::{Fmt, Out};
 use crate::escape::{MAX_STRLEN, quote, quote_hex};
 use crate::flags;
 use crate::table::{self, Arg, Ret};
@@ -40,13 +41,27 @@ pub unsafe fn format(
     args: &[usize],
     ret: Option<RawRet>,
 ) -> fmt::Result {
+    let mut out = Fmt::new(out);
+    // SAFETY: forwarded from the caller.
+    unsafe { format_to(&mut out, nr, args, ret) };
+    out.result()
+}
+
+/// [`format`] into the crate's own output (a [`crate::LineBuf`] directly: the tracer's path).
+///
+/// # Safety
+/// As [`format`].
+pub(crate) unsafe fn format_to(out: &mut impl Out, nr: usize, args: &[usize], ret: Option<RawRet>) {
     let name = sys_core::nr::name(nr);
     let spec = name.and_then(table::spec);
     match name {
-        Some(n) => out.write_str(n)?,
-        None => write!(out, "syscall_{nr:#x}")?,
+        Some(n) => out.push_str(n),
+        None => {
+            out.push_str("syscall_");
+            out.hex(nr as u64);
+        }
     }
-    out.write_char('(')?;
+    out.push_byte(b'(');
     let result = ret.map(RawRet::result);
     // s390x's `mmap` is the kernel's old_mmap: its one argument points to the six words
     // (address, length, prot, flags, fd, offset), which strace and qemu print as the arguments.
@@ -72,22 +87,22 @@ pub unsafe fn format(
     };
     match spec {
         // SAFETY: forwarded from the caller.
-        Some(spec) => unsafe { cx.args(out, spec.args)? },
+        Some(spec) => unsafe { cx.args(out, spec.args) },
         None => {
             for (i, a) in args.iter().enumerate() {
                 if i > 0 {
-                    out.write_str(", ")?;
+                    out.push_str(", ");
                 }
-                hex(out, *a)?;
+                hex(out, *a);
             }
         }
     }
-    out.write_str(") = ")?;
+    out.push_str(") = ");
     match result {
-        None => out.write_char('?'),
-        Some(Err(e)) => errno(out, e),
+        None => out.push_byte(b'?'),
+        Some(Err(e)) => errno_to(out, e),
         Some(Ok(v)) => match spec.map_or(Ret::Hex, |s| s.ret) {
-            Ret::Dec => write!(out, "{}", v as isize),
+            Ret::Dec => out.dec(v as isize as i64),
             Ret::Hex | Ret::None => hex(out, v),
             Ret::Fcntl => cx.fcntl_result(out, v),
         },
@@ -96,6 +111,13 @@ pub unsafe fn format(
 
 /// Writes an error result: `-1 ENOENT (No such file or directory)`.
 pub fn errno(out: &mut impl Write, e: Errno) -> fmt::Result {
+    let mut out = Fmt::new(out);
+    errno_to(&mut out, e);
+    out.result()
+}
+
+/// [`errno`] into the crate's own output.
+fn errno_to(out: &mut impl Out, e: Errno) {
     match e.name() {
         Some(name) => {
             let msg = crate::generated::messages::MESSAGES
@@ -105,27 +127,35 @@ pub fn errno(out: &mut impl Write, e: Errno) -> fmt::Result {
                 .map(|m| m.1)
                 .or_else(|| e.message())
                 .unwrap_or("Unknown error");
-            write!(out, "-1 {name} ({msg})")
+            out.push_str("-1 ");
+            out.push_str(name);
+            out.push_str(" (");
+            out.push_str(msg);
+            out.push_byte(b')');
         }
-        None => write!(out, "-1 E??? (Unknown error {})", e.raw()),
+        None => {
+            out.push_str("-1 E??? (Unknown error ");
+            out.dec(i64::from(e.raw()));
+            out.push_byte(b')');
+        }
     }
 }
 
 /// `%#lx`: `0` or `0x…`.
-fn hex(out: &mut impl Write, v: usize) -> fmt::Result {
+fn hex(out: &mut impl Out, v: usize) {
     if v == 0 {
-        out.write_char('0')
+        out.push_byte(b'0');
     } else {
-        write!(out, "{v:#x}")
+        out.hex(v as u64);
     }
 }
 
 /// A pointer: `NULL` or `0x…`.
-fn ptr(out: &mut impl Write, v: usize) -> fmt::Result {
+fn ptr(out: &mut impl Out, v: usize) {
     if v == 0 {
-        out.write_str("NULL")
+        out.push_str("NULL");
     } else {
-        write!(out, "{v:#x}")
+        out.hex(v as u64);
     }
 }
 
@@ -163,7 +193,7 @@ impl Cx<'_> {
     ///
     /// # Safety
     /// As [`format`].
-    unsafe fn args(&mut self, out: &mut impl Write, kinds: &[Arg]) -> fmt::Result {
+    unsafe fn args(&mut self, out: &mut impl Out, kinds: &[Arg]) {
         let mut w = 0;
         let mut first = true;
         for &kind in kinds {
@@ -176,64 +206,58 @@ impl Cx<'_> {
             }
             if kind == Arg::FcntlCmd {
                 // Prints its own separators: the argument exists for some commands only.
-                out.write_str(", ")?;
-                self.fcntl(out, self.word(w) as i32, self.word(w + 1))?;
+                out.push_str(", ");
+                self.fcntl(out, self.word(w) as i32, self.word(w + 1));
                 break;
             }
             if !first {
-                out.write_str(", ")?;
+                out.push_str(", ");
             }
             first = false;
             // SAFETY: forwarded from the caller.
-            w = unsafe { self.arg(out, kind, w)? };
+            w = unsafe { self.arg(out, kind, w) };
         }
-        Ok(())
     }
 
     /// Writes one argument starting at word `w`; returns the next word's index.
     ///
     /// # Safety
     /// As [`format`].
-    unsafe fn arg(
-        &mut self,
-        out: &mut impl Write,
-        kind: Arg,
-        w: usize,
-    ) -> Result<usize, fmt::Error> {
+    unsafe fn arg(&mut self, out: &mut impl Out, kind: Arg, w: usize) -> usize {
         let v = self.word(w);
         let v64 = v as u64;
         match kind {
-            Arg::Int | Arg::Fd => write!(out, "{}", v as i32)?,
+            Arg::Int | Arg::Fd => out.dec(i64::from(v as i32)),
             Arg::DirFd => {
                 if v as i32 == libc::AT_FDCWD {
-                    out.write_str("AT_FDCWD")?
+                    out.push_str("AT_FDCWD")
                 } else {
-                    write!(out, "{}", v as i32)?
+                    out.dec(i64::from(v as i32))
                 }
             }
-            Arg::Ulong => write!(out, "{v}")?,
-            Arg::Long => write!(out, "{}", v as isize)?,
-            Arg::Hex => hex(out, v)?,
-            Arg::Ptr => ptr(out, v)?,
+            Arg::Ulong => out.udec(v as u64),
+            Arg::Long => out.dec(v as isize as i64),
+            Arg::Hex => hex(out, v),
+            Arg::Ptr => ptr(out, v),
             // SAFETY: forwarded from the caller.
-            Arg::Path => unsafe { self.path(out, v, PATH_MAX)? },
+            Arg::Path => unsafe { self.path(out, v, PATH_MAX) },
             Arg::InBuf(n) => {
                 let len = self.word(n.into());
                 if v == 0 || self.fault {
-                    ptr(out, v)?
+                    ptr(out, v)
                 } else if self.ok().is_some() {
                     // SAFETY: the call succeeded: the kernel read `len` bytes there.
                     let b = unsafe { bytes(v, len.min(MAX_STRLEN)) };
-                    quote(out, b, len > MAX_STRLEN)?
+                    quote(out, b, len > MAX_STRLEN)
                 } else {
                     // A failed call may not have read the buffer: read it as strace does.
                     let mut buf = [0u8; MAX_STRLEN];
                     let want = buf.get_mut(..len.min(MAX_STRLEN)).unwrap_or(&mut []);
                     let got = checked_read(v, want);
                     if got < want.len() {
-                        ptr(out, v)?
+                        ptr(out, v)
                     } else {
-                        quote(out, want, len > MAX_STRLEN)?
+                        quote(out, want, len > MAX_STRLEN)
                     }
                 }
             }
@@ -242,81 +266,87 @@ impl Cx<'_> {
                     // SAFETY: the kernel wrote `n` bytes there.
                     let b = unsafe { bytes(v, n.min(MAX_STRLEN)) };
                     if kind == Arg::OutBuf {
-                        quote(out, b, n > MAX_STRLEN)?
+                        quote(out, b, n > MAX_STRLEN)
                     } else {
-                        quote_hex(out, b, n > MAX_STRLEN)?
+                        quote_hex(out, b, n > MAX_STRLEN)
                     }
                 }
-                _ => ptr(out, v)?,
+                _ => ptr(out, v),
             },
             Arg::OutPath => match self.ok() {
                 Some(n) if v != 0 && n > 0 => {
                     // SAFETY: the kernel wrote `n` bytes there, a NUL-terminated path.
                     let b = unsafe { bytes(v, n - 1) };
-                    quote(out, b, false)?
+                    quote(out, b, false)
                 }
-                _ => ptr(out, v)?,
+                _ => ptr(out, v),
             },
             Arg::Off64 => {
                 let (value, next) = self.wide(w);
-                write!(out, "{}", value as i64)?;
-                return Ok(next);
+                out.dec(value as i64);
+                return next;
             }
-            Arg::Mode => flags::mode(out, v64 & 0o7777)?,
-            Arg::OpenMode(_) => flags::mode(out, v64 & 0o7777)?,
-            Arg::OpenFlags => flags::open_flags(out, v64 & 0xffff_ffff)?,
-            Arg::FdFlags => flags::flags(out, flags::OPEN, v64 & 0xffff_ffff, "0")?,
-            Arg::Prot => flags::flags(out, flags::PROT, v64, "PROT_NONE")?,
-            Arg::MapFlags => flags::map_flags(out, v64)?,
-            Arg::AtFlags => flags::flags(out, flags::AT, v64 & 0xffff_ffff, "0")?,
-            Arg::RenameFlags => flags::flags(out, flags::RENAME, v64 & 0xffff_ffff, "0")?,
-            Arg::GrndFlags => flags::flags(out, flags::GRND, v64 & 0xffff_ffff, "0")?,
-            Arg::Clock => flags::enum_dec(out, flags::CLOCK, v64 & 0xffff_ffff)?,
-            Arg::TimerFlags => flags::flags(out, flags::TIMER, v64 & 0xffff_ffff, "0")?,
-            Arg::Whence => flags::enum_hex(out, flags::SEEK, v64 & 0xffff_ffff, "SEEK")?,
+            Arg::Mode => flags::mode(out, v64 & 0o7777),
+            Arg::OpenMode(_) => flags::mode(out, v64 & 0o7777),
+            Arg::OpenFlags => flags::open_flags(out, v64 & 0xffff_ffff),
+            Arg::FdFlags => flags::flags(out, flags::OPEN, v64 & 0xffff_ffff, "0"),
+            Arg::Prot => flags::flags(out, flags::PROT, v64, "PROT_NONE"),
+            Arg::MapFlags => flags::map_flags(out, v64),
+            Arg::AtFlags => flags::flags(out, flags::AT, v64 & 0xffff_ffff, "0"),
+            Arg::RenameFlags => flags::flags(out, flags::RENAME, v64 & 0xffff_ffff, "0"),
+            Arg::GrndFlags => flags::flags(out, flags::GRND, v64 & 0xffff_ffff, "0"),
+            Arg::Clock => flags::enum_dec(out, flags::CLOCK, v64 & 0xffff_ffff),
+            Arg::TimerFlags => flags::flags(out, flags::TIMER, v64 & 0xffff_ffff, "0"),
+            Arg::Whence => flags::enum_hex(out, flags::SEEK, v64 & 0xffff_ffff, "SEEK"),
             Arg::Signal => match v as i32 {
-                0 => out.write_char('0')?,
-                s => flags::enum_dec(out, flags::SIGNALS, s as u64)?,
+                0 => out.push_byte(b'0'),
+                s => flags::enum_dec(out, flags::SIGNALS, s as u64),
             },
-            Arg::Domain => flags::enum_dec(out, flags::AF, v64 & 0xffff_ffff)?,
+            Arg::Domain => flags::enum_dec(out, flags::AF, v64 & 0xffff_ffff),
             Arg::SockType => {
                 let fl = v64 & flags::SOCK_FLAGS.iter().fold(0, |a, f| a | f.0);
-                flags::enum_hex(out, flags::SOCK_TYPE, v64 & 0xf, "SOCK")?;
-                flags::flags_rest(out, flags::SOCK_FLAGS, fl, true)?;
+                flags::enum_hex(out, flags::SOCK_TYPE, v64 & 0xf, "SOCK");
+                flags::flags_rest(out, flags::SOCK_FLAGS, fl, true);
             }
             Arg::Protocol => {
                 let af = self.word(0) as i32;
                 if af == libc::AF_INET || af == libc::AF_INET6 {
-                    flags::enum_dec(out, flags::IPPROTO, v64)?
+                    flags::enum_dec(out, flags::IPPROTO, v64)
                 } else {
-                    write!(out, "{}", v as i32)?
+                    out.dec(i64::from(v as i32))
                 }
             }
             Arg::FdPair => match self.ok() {
                 Some(_) if v != 0 => {
                     // SAFETY: the kernel wrote two ints there.
                     let fds = unsafe { core::ptr::read_unaligned(v as *const [i32; 2]) };
-                    write!(out, "[{}, {}]", fds[0], fds[1])?
+                    out.push_byte(b'[');
+                    out.dec(i64::from(fds[0]));
+                    out.push_str(", ");
+                    out.dec(i64::from(fds[1]));
+                    out.push_byte(b']');
                 }
-                _ => ptr(out, v)?,
+                _ => ptr(out, v),
             },
             Arg::U32Out => match self.ok() {
                 Some(_) if v != 0 => {
                     // SAFETY: the kernel (or the vDSO) wrote an unsigned int there.
                     let n = unsafe { core::ptr::read_unaligned(v as *const u32) };
-                    write!(out, "[{n}]")?
+                    out.push_byte(b'[');
+                    out.udec(u64::from(n));
+                    out.push_byte(b']');
                 }
-                _ => ptr(out, v)?,
+                _ => ptr(out, v),
             },
             Arg::Timespec | Arg::Timespec64 if v != 0 && !self.fault => {
                 // SAFETY: the kernel read the struct.
-                unsafe { timespec(out, v, kind == Arg::Timespec64)? }
+                unsafe { timespec(out, v, kind == Arg::Timespec64) }
             }
             Arg::TimespecOut | Arg::Timespec64Out if v != 0 && self.ok().is_some() => {
                 // SAFETY: the kernel wrote the struct.
-                unsafe { timespec(out, v, kind == Arg::Timespec64Out)? }
+                unsafe { timespec(out, v, kind == Arg::Timespec64Out) }
             }
-            Arg::Timespec | Arg::Timespec64 | Arg::TimespecOut | Arg::Timespec64Out => ptr(out, v)?,
+            Arg::Timespec | Arg::Timespec64 | Arg::TimespecOut | Arg::Timespec64Out => ptr(out, v),
             Arg::Utsname => match self.ok() {
                 Some(_) if v != 0 => {
                     // SAFETY: the kernel wrote a `struct new_utsname`: six 65-byte fields.
@@ -326,44 +356,47 @@ impl Cx<'_> {
                         let end = f.iter().position(|&c| c == 0).unwrap_or(f.len());
                         f.get(..end).unwrap_or(&[])
                     };
-                    out.write_str("{sysname=")?;
-                    quote(out, field(0), false)?;
-                    out.write_str(", nodename=")?;
-                    quote(out, field(1), false)?;
-                    out.write_str(", ...}")?
+                    out.push_str("{sysname=");
+                    quote(out, field(0), false);
+                    out.push_str(", nodename=");
+                    quote(out, field(1), false);
+                    out.push_str(", ...}")
                 }
-                _ => ptr(out, v)?,
+                _ => ptr(out, v),
             },
             Arg::WaitStatus => match self.ok() {
                 Some(pid) if v != 0 && pid != 0 => {
                     // SAFETY: the kernel wrote the status.
                     let st = unsafe { core::ptr::read_unaligned(v as *const i32) };
-                    wait_status(out, st)?
+                    wait_status(out, st)
                 }
-                _ => ptr(out, v)?,
+                _ => ptr(out, v),
             },
-            Arg::WaitOptions => flags::flags(out, flags::WAIT, v64 & 0xffff_ffff, "0")?,
+            Arg::WaitOptions => flags::flags(out, flags::WAIT, v64 & 0xffff_ffff, "0"),
             Arg::Ioctl => match flags::IOCTL.iter().find(|e| e.0 == v64 & 0xffff_ffff) {
-                Some(e) => out.write_str(e.1)?,
-                None => hex(out, v)?,
+                Some(e) => out.push_str(e.1),
+                None => hex(out, v),
             },
             Arg::LlseekOffset => {
                 let off = ((v as u64) << 32) | (self.word(w + 1) as u64 & 0xffff_ffff);
-                write!(out, "{}, ", off as i64)?;
+                out.dec(off as i64);
+                out.push_str(", ");
                 let res = self.word(w + 2);
                 match self.ok() {
                     Some(_) if res != 0 => {
                         // SAFETY: the kernel wrote the new offset there.
                         let r = unsafe { core::ptr::read_unaligned(res as *const i64) };
-                        write!(out, "[{r}]")?
+                        out.push_byte(b'[');
+                        out.dec(r);
+                        out.push_byte(b']');
                     }
-                    _ => ptr(out, res)?,
+                    _ => ptr(out, res),
                 }
-                return Ok(w + 3);
+                return w + 3;
             }
             Arg::FcntlCmd => {}
         }
-        Ok(w + 1)
+        w + 1
     }
 
     /// A 64-bit value at word `w` (a register pair on 32-bit architectures, low word first on
@@ -386,7 +419,7 @@ impl Cx<'_> {
     ///
     /// # Safety
     /// As [`format`]: `addr` is a C string.
-    unsafe fn path(&self, out: &mut impl Write, addr: usize, max: usize) -> fmt::Result {
+    unsafe fn path(&self, out: &mut impl Out, addr: usize, max: usize) {
         if addr == 0 || self.fault {
             return ptr(out, addr);
         }
@@ -401,8 +434,8 @@ impl Cx<'_> {
     }
 
     /// `fcntl`'s command and argument.
-    fn fcntl(&mut self, out: &mut impl Write, cmd: i32, arg: usize) -> fmt::Result {
-        flags::enum_hex(out, flags::FCNTL, cmd as u32 as u64, "F")?;
+    fn fcntl(&mut self, out: &mut impl Out, cmd: i32, arg: usize) {
+        flags::enum_hex(out, flags::FCNTL, cmd as u32 as u64, "F");
         match cmd {
             libc::F_GETFD
             | libc::F_GETFL
@@ -411,43 +444,46 @@ impl Cx<'_> {
             | libc::F_GETPIPE_SZ
             | libc::F_GET_SEALS => {
                 self.fcntl_ret = Some(cmd as u64);
-                Ok(())
             }
             libc::F_SETFD => {
-                out.write_str(", ")?;
+                out.push_str(", ");
                 flags::flags(out, flags::FD_FLAGS, arg as u64, "0")
             }
             libc::F_SETFL => {
-                out.write_str(", ")?;
+                out.push_str(", ");
                 flags::open_flags(out, arg as u64 & 0xffff_ffff)
             }
             libc::F_DUPFD
             | libc::F_DUPFD_CLOEXEC
             | libc::F_SETOWN
             | libc::F_SETPIPE_SZ
-            | libc::F_SETLEASE => write!(out, ", {}", arg as i32),
+            | libc::F_SETLEASE => {
+                out.push_str(", ");
+                out.dec(i64::from(arg as i32));
+            }
             _ => {
-                out.write_str(", ")?;
+                out.push_str(", ");
                 ptr(out, arg)
             }
         }
     }
 
     /// `fcntl`'s result, by its command.
-    fn fcntl_result(&self, out: &mut impl Write, v: usize) -> fmt::Result {
+    fn fcntl_result(&self, out: &mut impl Out, v: usize) {
         match self.fcntl_ret.map(|c| c as i32) {
             Some(libc::F_GETFD) if v != 0 => {
-                write!(out, "{v:#x} (flags ")?;
-                flags::flags(out, flags::FD_FLAGS, v as u64, "0")?;
-                out.write_char(')')
+                out.hex(v as u64);
+                out.push_str(" (flags ");
+                flags::flags(out, flags::FD_FLAGS, v as u64, "0");
+                out.push_byte(b')')
             }
             Some(libc::F_GETFL) => {
-                hex(out, v)?;
-                out.write_str(" (flags ")?;
-                flags::open_flags(out, v as u64)?;
-                out.write_char(')')
+                hex(out, v);
+                out.push_str(" (flags ");
+                flags::open_flags(out, v as u64);
+                out.push_byte(b')')
             }
-            _ => write!(out, "{}", v as isize),
+            _ => out.dec(v as isize as i64),
         }
     }
 }
@@ -456,7 +492,7 @@ impl Cx<'_> {
 ///
 /// # Safety
 /// `addr` must be readable for the struct.
-unsafe fn timespec(out: &mut impl Write, addr: usize, wide: bool) -> fmt::Result {
+unsafe fn timespec(out: &mut impl Out, addr: usize, wide: bool) {
     let (sec, nsec) = if wide {
         // SAFETY: the caller's promise.
         let t = unsafe { core::ptr::read_unaligned(addr as *const [i64; 2]) };
@@ -466,27 +502,31 @@ unsafe fn timespec(out: &mut impl Write, addr: usize, wide: bool) -> fmt::Result
         let t = unsafe { core::ptr::read_unaligned(addr as *const [isize; 2]) };
         (t[0] as i64, t[1] as i64)
     };
-    write!(out, "{{tv_sec={sec}, tv_nsec={nsec}}}")
+    out.push_str("{tv_sec=");
+    out.dec(sec);
+    out.push_str(", tv_nsec=");
+    out.dec(nsec);
+    out.push_byte(b'}');
 }
 
 /// A wait status as strace prints it: `[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]`.
-fn wait_status(out: &mut impl Write, st: i32) -> fmt::Result {
+fn wait_status(out: &mut impl Out, st: i32) {
     let sig = st & 0x7f;
     if sig == 0 {
-        write!(
-            out,
-            "[{{WIFEXITED(s) && WEXITSTATUS(s) == {}}}]",
-            (st >> 8) & 0xff
-        )
+        out.push_str("[{WIFEXITED(s) && WEXITSTATUS(s) == ");
+        out.dec(i64::from((st >> 8) & 0xff));
+        out.push_str("}]");
     } else if sig != 0x7f {
-        out.write_str("[{WIFSIGNALED(s) && WTERMSIG(s) == ")?;
-        flags::enum_dec(out, flags::SIGNALS, sig as u64)?;
+        out.push_str("[{WIFSIGNALED(s) && WTERMSIG(s) == ");
+        flags::enum_dec(out, flags::SIGNALS, sig as u64);
         if st & 0x80 != 0 {
-            out.write_str(" && WCOREDUMP(s)")?;
+            out.push_str(" && WCOREDUMP(s)");
         }
-        out.write_str("}]")
+        out.push_str("}]")
     } else {
-        write!(out, "[{st:#x}]")
+        out.push_byte(b'[');
+        out.hex(u64::from(st as u32));
+        out.push_byte(b']');
     }
 }
 
@@ -527,7 +567,7 @@ fn checked_read(addr: usize, buf: &mut [u8]) -> usize {
 /// A path of a failed call, read with [`checked_read`] (page by page: the string may end
 /// right before an unmapped page).
 #[inline(never)]
-fn checked_path(out: &mut impl Write, addr: usize, max: usize) -> fmt::Result {
+fn checked_path(out: &mut impl Out, addr: usize, max: usize) {
     let mut buf = [0u8; PATH_MAX];
     let mut have = 0;
     while have < max.min(PATH_MAX) {

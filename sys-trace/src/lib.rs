@@ -35,6 +35,9 @@
 //! ```
 #![no_std]
 
+#[cfg(any(test, feature = "std"))]
+extern crate std;
+
 mod buf;
 mod escape;
 mod flags;

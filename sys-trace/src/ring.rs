@@ -9,6 +9,13 @@ use core::sync::atomic::{AtomicUsize, Ordering, fence};
 
 const WORD: usize = core::mem::size_of::<usize>();
 
+/// Ends a cut line's last word in `...\n`.
+fn mark_cut(word: &mut [u8; WORD]) {
+    if let Some(end) = word.get_mut(WORD.saturating_sub(4)..) {
+        end.copy_from_slice(b"...\n");
+    }
+}
+
 /// One slot: its stamp (`0` empty, `2t + 1` while ticket `t` writes it, `2t + 2` once ticket
 /// `t`'s line is in it), the line's length and its bytes, in words (atomics, so that a reader
 /// racing with a writer reads torn data, never undefined behaviour).
@@ -122,23 +129,35 @@ impl<const SLOTS: usize, const WORDS: usize> Ring<SLOTS, WORDS> {
             return;
         }
         fence(Ordering::Release);
-        let mut cut = [0u8; 4];
-        let (body, tail): (&[u8], &[u8]) = if line.len() > Self::LINE {
-            cut.copy_from_slice(b"...\n");
-            (line.get(..Self::LINE - 4).unwrap_or(&[]), &cut)
+        // Only the words the line needs, a word at a time; a line too long for the slot is cut
+        // to its size, its last four bytes then `...\n` (in the last word: LINE is a multiple
+        // of the word, which has four bytes or more).
+        let cut = line.len() > Self::LINE;
+        let body = if cut {
+            line.get(..Self::LINE).unwrap_or(&[])
         } else {
-            (line, &[])
+            line
         };
-        let len = body.len() + tail.len();
-        let mut bytes = body.iter().chain(tail.iter());
-        for w in slot.data.iter().take(len.div_ceil(WORD)) {
+        let mut words = slot.data.iter();
+        let mut chunks = body.chunks_exact(WORD);
+        for c in &mut chunks {
+            let Some(w) = words.next() else { break };
             let mut word = [0u8; WORD];
-            for (b, c) in word.iter_mut().zip(&mut bytes) {
-                *b = *c;
+            word.copy_from_slice(c);
+            if cut && words.len() == 0 {
+                mark_cut(&mut word);
             }
             w.store(usize::from_ne_bytes(word), Ordering::Relaxed);
         }
-        slot.len.store(len, Ordering::Relaxed);
+        let rest = chunks.remainder();
+        if let (Some(w), false) = (words.next(), rest.is_empty()) {
+            let mut word = [0u8; WORD];
+            if let Some(d) = word.get_mut(..rest.len()) {
+                d.copy_from_slice(rest);
+            }
+            w.store(usize::from_ne_bytes(word), Ordering::Relaxed);
+        }
+        slot.len.store(body.len(), Ordering::Relaxed);
         slot.stamp.store(busy.wrapping_add(1), Ordering::Release);
     }
 
@@ -216,5 +235,30 @@ impl Reader {
     /// The ticket of the next line this reader reads.
     pub fn position(&self) -> usize {
         self.next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_length_comes_back_as_pushed_or_cut_at_the_slot() {
+        let ring: Ring<2, 4> = Ring::new();
+        let line = Ring::<2, 4>::LINE;
+        let text: [u8; 64] = core::array::from_fn(|i| b'a' + (i % 26) as u8);
+        let mut reader = ring.reader_from_now();
+        for n in 0..=line + 5 {
+            ring.push(&text[..n]);
+            let mut buf = [0u8; 64];
+            if n <= line {
+                assert_eq!(reader.read(&ring, &mut buf), Read::Line(n));
+                assert_eq!(&buf[..n], &text[..n]);
+            } else {
+                assert_eq!(reader.read(&ring, &mut buf), Read::Line(line));
+                assert_eq!(&buf[..line - 4], &text[..line - 4]);
+                assert_eq!(&buf[line - 4..line], b"...\n");
+            }
+        }
     }
 }

@@ -2,11 +2,11 @@
 //! formats each call after the kernel answered and sends the line to a [`Sink`]; the call itself
 //! is made where it is made without a tracer. Thread ids as `strace -f` prints them
 //! (`[pid  1235] ` for threads other than the main one; strace 6.1 `printleader`), read with
-//! `gettid(2)`; the switch from the environment reads the initial stack's `envp` (sys-auxv).
+//! `gettid(2)` — once per thread with `std` (see [`tid`]), else per line; the switch from the
+//! environment reads the initial stack's `envp` (sys-auxv).
 
-use crate::buf::LineBuf;
+use crate::buf::{LineBuf, Out};
 use crate::sink::Sink;
-use core::fmt::Write;
 use core::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use sys_core::hook::{self, Call};
 use sys_core::{RawRet, nr, syscall_readonly};
@@ -18,6 +18,9 @@ static SINK: AtomicIsize = AtomicIsize::new(-1);
 static CALLS: AtomicUsize = AtomicUsize::new(0);
 /// The process id when tracing started (the main thread's id).
 static PID: AtomicUsize = AtomicUsize::new(0);
+/// Thread ids cached before this generation are stale: bumped when this thread may now be
+/// another (a fork child; see [`tid`]).
+static GENERATION: AtomicUsize = AtomicUsize::new(1);
 
 const NONE: isize = -1;
 const RING: isize = -2;
@@ -57,6 +60,9 @@ pub fn start(to: impl Into<Mode>) -> Option<hook::Observer> {
     let pid = unsafe { syscall_readonly!(nr::getpid) }.unwrap_or(0);
     PID.store(pid, Ordering::Relaxed);
     crate::format::SELF_PID.store(pid, Ordering::Relaxed);
+    #[cfg(feature = "std")]
+    watch_libc_forks();
+    GENERATION.fetch_add(1, Ordering::Relaxed);
     SINK.store(code, Ordering::Relaxed);
     hook::set_observer(Some(trace))
 }
@@ -139,14 +145,111 @@ fn trace(call: &Call<'_>, ret: Option<RawRet>) {
 /// Formats and sends one line.
 #[inline(never)]
 fn emit(sink: Sink, call: &Call<'_>, ret: Option<RawRet>) {
+    if ret.is_some_and(|r| r.result().is_ok()) && FORKS.contains(&call.nr()) {
+        // In the child (`0`) this thread is a new one; in the parent too, after a `vfork` (or
+        // a `clone` with `CLONE_VM` and no `CLONE_SETTLS`), whose child ran on this thread's
+        // memory and may have cached its own id here.
+        GENERATION.fetch_add(1, Ordering::Relaxed);
+    }
     let mut line = LineBuf::<LINE>::new();
-    // SAFETY: gettid takes no arguments and writes no memory.
-    let tid = unsafe { syscall_readonly!(nr::gettid) }.unwrap_or(0);
+    let tid = tid();
     if tid != PID.load(Ordering::Relaxed) {
-        let _ = write!(line, "[pid {tid:5}] ");
+        line.push_bytes(b"[pid ");
+        line.udec_width(tid as u64, 5);
+        line.push_bytes(b"] ");
     }
     // SAFETY: the call's arguments satisfied its contract, and the kernel answered `ret`.
-    let _ = unsafe { crate::format(&mut line, call.nr(), call.args(), ret) };
+    unsafe { crate::format::format_to(&mut line, call.nr(), call.args(), ret) };
     line.finish_line();
     let _ = sink.emit(line.as_bytes());
+}
+
+/// The calls that make a new process (or thread): after them the thread ids cached are checked
+/// again. (`fork` and `vfork` where the architecture has them: the tables in sys-core's `nr`.)
+const FORKS: &[usize] = &[
+    nr::clone,
+    nr::clone3,
+    #[cfg(any(
+        target_arch = "x86_64",
+        target_arch = "x86",
+        target_arch = "arm",
+        target_arch = "mips",
+        target_arch = "mips64",
+        target_arch = "powerpc64",
+        target_arch = "s390x"
+    ))]
+    nr::fork,
+    #[cfg(any(
+        target_arch = "x86_64",
+        target_arch = "x86",
+        target_arch = "arm",
+        target_arch = "powerpc64",
+        target_arch = "s390x"
+    ))]
+    nr::vfork,
+];
+
+/// The calling thread's id (`gettid(2)`).
+///
+/// With `std`, read once per thread and kept in a thread-local, with the [`GENERATION`] it was
+/// read in: a system call per traced line is what the tracer cost most. The id of a thread
+/// never changes, except in a forked child, whose one thread goes on with the forking thread's
+/// memory (and thread-locals) under a new id. So the generation is bumped
+///
+/// - by the tracer itself when it sees libsys's own `fork`, `vfork`, `clone` or `clone3`
+///   succeed (in the child, and in the parent: a `vfork` child shares its memory);
+/// - for forks made by libc (`fork(3)`, which libsys does not see), by a `pthread_atfork(3)`
+///   child handler registered at [`start`] (std means libc is linked).
+///
+/// A thread compares one relaxed load with its cached generation and calls `gettid` only when
+/// they differ. Not seen: children of libc's `vfork(3)`, `clone(2)` wrapper, `_Fork(3)` and
+/// `posix_spawn(3)`, which run no fork handlers — a libsys call such a child makes before it
+/// execs is printed with the parent's id. (Checking the process id on every line instead would
+/// be the system call this saves.)
+///
+/// Without `std` (no thread-locals on stable Rust without it), every line asks the kernel.
+fn tid() -> usize {
+    #[cfg(feature = "std")]
+    {
+        let generation = GENERATION.load(Ordering::Relaxed);
+        let cached = TID.try_with(|c| c.get()).ok();
+        if let Some((g, tid)) = cached
+            && g == generation
+        {
+            return tid;
+        }
+        let tid = gettid();
+        let _ = TID.try_with(|c| c.set((generation, tid)));
+        tid
+    }
+    #[cfg(not(feature = "std"))]
+    gettid()
+}
+
+#[cfg(feature = "std")]
+std::thread_local! {
+    /// This thread's id and the [`GENERATION`] it was read in (`0`: never).
+    static TID: core::cell::Cell<(usize, usize)> = const { core::cell::Cell::new((0, 0)) };
+}
+
+/// Asks the kernel for the calling thread's id.
+fn gettid() -> usize {
+    // SAFETY: gettid takes no arguments and writes no memory.
+    unsafe { syscall_readonly!(nr::gettid) }.unwrap_or(0)
+}
+
+/// Registers (once) the `pthread_atfork(3)` child handler that makes a forked child read its
+/// thread id again.
+#[cfg(feature = "std")]
+fn watch_libc_forks() {
+    static REGISTERED: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+    extern "C" fn forked() {
+        // Async-signal-safe: one atomic add.
+        GENERATION.fetch_add(1, Ordering::Relaxed);
+    }
+    if !REGISTERED.swap(true, Ordering::Relaxed) {
+        // SAFETY: `forked` is a function of the program's lifetime that only touches an
+        // atomic; registering a handler has no other requirement.
+        unsafe { libc::pthread_atfork(None, None, Some(forked)) };
+    }
 }

@@ -317,14 +317,13 @@ static OTHER: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
 static HOOK: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
 /// The observer ([`set_observer`]).
 static OBSERVER: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
-/// Its address is the value of a slot whose calls the observer sees: the call is made where
-/// it is made without a hook, and the observer is told afterwards.
-static OBSERVED: u8 = 0;
-
-/// The value of a slot whose calls go to the observer.
+/// The value of a slot whose calls the observer sees (the call is made where it is made
+/// without a hook, and the observer is told afterwards): `1`, which no function's address can
+/// be (Linux never maps the first page, `vm.mmap_min_addr`), so that a call site compares the
+/// slot with an immediate and loads nothing more.
 #[inline(always)]
 fn observed_mark() -> *mut () {
-    (&raw const OBSERVED).cast_mut().cast()
+    core::ptr::without_provenance_mut(1)
 }
 
 /// Whether a slot's value means "tell the observer" rather than a [`Hook`].

@@ -77,8 +77,10 @@ fn parent() {
     // tracer only the lines of threads other than the main one (it cannot count the threads
     // without a system call per line): the main thread's prefix is dropped here.
     let main_prefix = format!("[pid {:5}] ", main_pid(&ours).unwrap_or(0));
+    let theirs = join_resumed(&theirs);
     let theirs: Vec<String> = theirs
-        .lines()
+        .iter()
+        .map(String::as_str)
         .skip_while(|l| !l.contains("sys-trace oracle: begin"))
         .filter(|l| !l.contains("+++") && !l.contains("---"))
         .map(|l| l.strip_prefix(main_prefix.as_str()).unwrap_or(l))
@@ -134,6 +136,43 @@ fn strip_pid(l: &str) -> &str {
         Some(rest) => rest.split_once("] ").map_or(l, |(_, r)| r),
         None => l,
     }
+}
+
+/// strace -f's lines with each call that another process's call interrupted (`[pid N]
+/// getppid( <unfinished ...>`, later `[pid N] <... getppid resumed>) = 1`) joined into one line,
+/// at the place where the call began. A call that never resumes (`exit_group`) stays as it is.
+fn join_resumed(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    // The pid's unfinished call: its index in `out`.
+    let mut open: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for l in text.lines() {
+        let pid = l
+            .strip_prefix("[pid ")
+            .and_then(|r| r.split_once(']'))
+            .map_or(String::new(), |(p, _)| p.trim().to_owned());
+        if let Some(call) = l.strip_suffix(" <unfinished ...>") {
+            open.insert(pid, out.len());
+            out.push(call.to_owned());
+            continue;
+        }
+        let body = strip_pid(l);
+        if let Some(rest) = body.strip_prefix("<... ")
+            && let Some((_, tail)) = rest.split_once(" resumed>")
+            && let Some(i) = open.remove(&pid)
+            && let Some(start) = out.get_mut(i)
+        {
+            start.push_str(tail);
+            continue;
+        }
+        out.push(l.to_owned());
+    }
+    // Calls left unfinished keep strace's marker.
+    for i in open.into_values() {
+        if let Some(l) = out.get_mut(i) {
+            l.push_str(" <unfinished ...>");
+        }
+    }
+    out
 }
 
 /// The call's name.
@@ -480,6 +519,19 @@ fn qemu_oracle(qemu: &str) {
 /// The normalised form tells what it should: equal lines in both formats match (qemu's raw six
 /// words too), a different argument or errno does not, and a continued line is cut apart.
 fn normalised_form_self_check() {
+    assert_eq!(
+        join_resumed(
+            "[pid 7] getppid( <unfinished ...>\n[pid 6] wait4(7,  <unfinished ...>\n\
+             [pid 7] <... getppid resumed>) = 6\n[pid 7] exit_group(0) = ?\n\
+             [pid 6] <... wait4 resumed>NULL, 0, NULL) = 7\n[pid 6] exit_group(0) <unfinished ...>"
+        ),
+        [
+            "[pid 7] getppid() = 6",
+            "[pid 6] wait4(7, NULL, 0, NULL) = 7",
+            "[pid 7] exit_group(0) = ?",
+            "[pid 6] exit_group(0) <unfinished ...>",
+        ]
+    );
     let ours = |l| Call::from_tracer(l, 7).unwrap();
     let qemu = |l| Call::from_qemu(l, 7).unwrap();
     let ebadf = "close(-1) = -1 EBADF (Bad file descriptor)";

@@ -17,10 +17,20 @@
 //! single-threaded programs that a no-libc binary usually is, and conservative otherwise: a
 //! call of another thread made while a hook runs is not hooked).
 //!
-//! Cost: with the feature off, nothing (the zero-cost test). With it on and nothing installed,
-//! one relaxed load of the number's slot and a branch predicted not taken: each number has a
-//! slot of its own, which holds the replacement for that number, or else the process-wide
-//! hook, or else nothing.
+//! Cost (x86_64 figures from BENCHMARKS.md): with the feature off, nothing (the zero-cost
+//! test). With it on and nothing installed, one relaxed load of the number's slot and a branch
+//! predicted not taken (+3 instructions): each number has a slot of its own, which holds the
+//! replacement for that number, or else the process-wide hook, or else the observer's mark, or
+//! else nothing — so a replacement for one number costs the others nothing more.
+//!
+//! - An observer ([`set_observer`]): the call is made where it is made without one; then the
+//!   words go from the registers into a [`Call`] in the caller's frame and one out-of-line
+//!   function calls the observer (about 45 instructions, some 1–3 ns on a quiet machine).
+//! - A hook that makes the call itself ([`Call::real`]): about 10 ns of its own; and where the
+//!   kernel leaves the return-stack buffer useless on its way out, the `ret`s that follow the
+//!   system call inside the hook are mispredicted (+40–50 ns when the caller's call was
+//!   inlined; a call made through a function that is not inlined pays one such misprediction
+//!   with or without a hook).
 //!
 //! ```
 //! # #[cfg(feature = "hooks")] {
@@ -410,7 +420,8 @@ pub type Observer = fn(&Call<'_>, Option<RawRet>);
 /// observer's own work and little more: the tracer of sys-trace is one. A process-wide hook or
 /// a number's replacement, where installed, takes precedence over it.
 ///
-/// An observer must not call [`Call::real`] (which returns the result already made).
+/// In an observer, [`Call::real`] returns the result already made (it does not make the call
+/// again), except for a call that does not return, which an observer must not make.
 pub fn set_observer(observer: Option<Observer>) -> Option<Observer> {
     let new = observer.map_or(core::ptr::null_mut(), |o| o as *mut ());
     installing(|| {

@@ -65,7 +65,74 @@ mod bench {
         libsys::Errno::EPERM.into()
     }
 
+    /// A hook that makes getppid itself with an inline `syscall` (no stub, no `Call::real`):
+    /// what any hook that makes the call pays after the kernel's exit, at the least. x86_64.
+    #[cfg(target_arch = "x86_64")]
+    fn asm_hook(call: &mut Call<'_>) -> RawRet {
+        bump();
+        if call.nr() != nr::getppid {
+            // SAFETY: each call is made once, as the caller asked.
+            return unsafe { call.real() };
+        }
+        let r: usize;
+        // SAFETY: getppid takes no arguments and writes no memory; `syscall` clobbers rcx and
+        // r11.
+        unsafe {
+            core::arch::asm!(
+                "syscall",
+                inlateout("rax") nr::getppid => r,
+                out("rcx") _, out("r11") _,
+                options(nostack, preserves_flags)
+            );
+        }
+        RawRet(r)
+    }
+
+    /// The same, then 16 `call`s that push return addresses of its own onto the CPU's
+    /// return-stack buffer (each `call` lands on an `add rsp, 8` that drops the address from
+    /// the stack again): an experiment on what the `ret`s after the kernel's exit cost on a
+    /// machine whose kernel leaves entries of its own there (BENCHMARKS.md). x86_64.
+    #[cfg(target_arch = "x86_64")]
+    fn asm_refill_hook(call: &mut Call<'_>) -> RawRet {
+        bump();
+        if call.nr() != nr::getppid {
+            // SAFETY: each call is made once, as the caller asked.
+            return unsafe { call.real() };
+        }
+        let r: usize;
+        // SAFETY: getppid takes no arguments and writes no memory; `syscall` clobbers rcx and
+        // r11, the loop rcx and the flags. Each `call` pushes 8 bytes below rsp, which the
+        // `add` right after it takes back (the red zone is not used: `nostack` is not given).
+        unsafe {
+            core::arch::asm!(
+                "syscall",
+                "mov ecx, 16",
+                "2:",
+                "call 3f",
+                "int3",
+                "3:",
+                "add rsp, 8",
+                "dec ecx",
+                "jnz 2b",
+                inlateout("rax") nr::getppid => r,
+                out("rcx") _, out("r11") _,
+            );
+        }
+        RawRet(r)
+    }
+
     /// The modes that run in-process, in the order of the table.
+    #[cfg(target_arch = "x86_64")]
+    const MODES: [&str; 7] = [
+        "none",
+        "other",
+        "observe",
+        "count",
+        "ring",
+        "asm",
+        "asm-refill",
+    ];
+    #[cfg(not(target_arch = "x86_64"))]
     const MODES: [&str; 5] = ["none", "other", "observe", "count", "ring"];
 
     fn start(mode: &str) {
@@ -85,6 +152,16 @@ mod bench {
             "ring" => {
                 libsys::trace::start(libsys::trace::Sink::Ring);
             }
+            // SAFETY: the hook makes each call as asked.
+            #[cfg(target_arch = "x86_64")]
+            "asm" => unsafe {
+                hook::set_hook(Some(asm_hook));
+            },
+            // SAFETY: as above.
+            #[cfg(target_arch = "x86_64")]
+            "asm-refill" => unsafe {
+                hook::set_hook(Some(asm_refill_hook));
+            },
             other => panic!("unknown mode {other}"),
         }
     }
@@ -96,7 +173,7 @@ mod bench {
                 hook::set_replacement(nr::openat, None).expect("openat has a slot");
             },
             // SAFETY: as above.
-            "count" => unsafe {
+            "count" | "asm" | "asm-refill" => unsafe {
                 hook::set_hook(None);
             },
             "observe" => {

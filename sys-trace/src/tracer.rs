@@ -86,8 +86,15 @@ pub fn calls() -> usize {
 /// Starts tracing if the environment says so: `LIBSYS_TRACE=1` or `stderr` (descriptor 2),
 /// `fd:N`, `ring` or `count`. Returns the mode started, `None` when the variable is absent,
 /// empty, `0` or not understood (or the environment is unknown).
+///
+/// The environment is the one the process started with: the initial stack's `envp` where
+/// sys-auxv captured it at start-up (glibc, libsys's own entry point), else
+/// `/proc/self/environ` (musl, whose start-up code hands `.init_array` functions nothing).
 pub fn from_env() -> Option<Mode> {
-    let mode = parse_env(env_value(b"LIBSYS_TRACE")?)?;
+    let mode = match env_value(b"LIBSYS_TRACE") {
+        Some(v) => parse_env(v)?,
+        None => parse_env(procfs_env_value(b"LIBSYS_TRACE")?.as_bytes())?,
+    };
     start(mode);
     Some(mode)
 }
@@ -106,7 +113,8 @@ pub fn parse_env(v: &[u8]) -> Option<Mode> {
     })
 }
 
-/// The value of environment variable `key` at process entry.
+/// The value of environment variable `key` at process entry, from the `envp` sys-auxv
+/// captured (`None` also when there was no capture).
 fn env_value(key: &[u8]) -> Option<&'static [u8]> {
     let mut envp = sys_auxv::envp()?;
     loop {
@@ -124,6 +132,161 @@ fn env_value(key: &[u8]) -> Option<&'static [u8]> {
         }
         // SAFETY: the entry was not the NULL, so the next one is still in the array.
         envp = unsafe { envp.add(1) };
+    }
+}
+
+/// A short environment value, copied ([`procfs_env_value`]): longer ones are no mode.
+pub(crate) struct ShortValue {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl ShortValue {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&[])
+    }
+}
+
+/// The value of environment variable `key` in `/proc/self/environ` (the environment the
+/// process started with), if it is at most 32 bytes long; `None` when it is absent, longer,
+/// or the file cannot be read.
+fn procfs_env_value(key: &[u8]) -> Option<ShortValue> {
+    const PATH: &core::ffi::CStr = c"/proc/self/environ";
+    // SAFETY: the path is NUL-terminated; openat writes no memory of ours.
+    let fd = unsafe {
+        syscall_readonly!(
+            nr::openat,
+            libc::AT_FDCWD,
+            PATH.as_ptr(),
+            libc::O_RDONLY | libc::O_CLOEXEC
+        )
+    }
+    .ok()?;
+    let mut finder = EnvFinder::new(key);
+    let mut chunk = [0u8; 512];
+    let found = loop {
+        // SAFETY: `chunk` is valid for writes of its length; the descriptor is ours.
+        let n = match unsafe { sys_core::syscall!(nr::read, fd, chunk.as_mut_ptr(), chunk.len()) } {
+            Ok(0) | Err(_) => break finder.end(),
+            Ok(n) => n,
+        };
+        if let Some(v) = finder.feed(chunk.get(..n).unwrap_or(&[])) {
+            break Some(v);
+        }
+    };
+    // SAFETY: the descriptor is ours and closed once.
+    let _ = unsafe { syscall_readonly!(nr::close, fd) };
+    found
+}
+
+/// Finds `key=value` in NUL-separated `key=value` entries fed in pieces of any size.
+pub(crate) struct EnvFinder<'k> {
+    key: &'k [u8],
+    /// How far the current entry matches `key=` (`key.len() + 1`: in the value); `None` once
+    /// it does not.
+    matched: Option<usize>,
+    value: ShortValue,
+    /// The value is longer than [`ShortValue`] holds.
+    long: bool,
+}
+
+impl<'k> EnvFinder<'k> {
+    pub(crate) fn new(key: &'k [u8]) -> Self {
+        EnvFinder {
+            key,
+            matched: Some(0),
+            value: ShortValue {
+                bytes: [0; 32],
+                len: 0,
+            },
+            long: false,
+        }
+    }
+
+    /// Feeds the next bytes; the value once its entry ended within them.
+    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Option<ShortValue> {
+        for &b in bytes {
+            if b == 0 {
+                if let Some(v) = self.entry_end() {
+                    return Some(v);
+                }
+                continue;
+            }
+            self.matched = match self.matched {
+                Some(i) if i < self.key.len() => (self.key.get(i) == Some(&b)).then_some(i + 1),
+                Some(i) if i == self.key.len() => (b == b'=').then_some(i + 1),
+                Some(i) => {
+                    match self.value.bytes.get_mut(self.value.len) {
+                        Some(slot) => {
+                            *slot = b;
+                            self.value.len += 1;
+                        }
+                        None => self.long = true,
+                    }
+                    Some(i)
+                }
+                None => None,
+            };
+        }
+        None
+    }
+
+    /// The end of the input: a last entry without its NUL counts.
+    pub(crate) fn end(&mut self) -> Option<ShortValue> {
+        self.entry_end()
+    }
+
+    fn entry_end(&mut self) -> Option<ShortValue> {
+        let found = self.matched.is_some_and(|i| i > self.key.len()) && !self.long;
+        let value = core::mem::replace(
+            &mut self.value,
+            ShortValue {
+                bytes: [0; 32],
+                len: 0,
+            },
+        );
+        self.matched = Some(0);
+        self.long = false;
+        found.then_some(value)
+    }
+}
+
+#[cfg(test)]
+mod env_tests {
+    use super::EnvFinder;
+
+    fn find(text: &[u8], piece: usize) -> Option<std::vec::Vec<u8>> {
+        let mut f = EnvFinder::new(b"LIBSYS_TRACE");
+        for c in text.chunks(piece.max(1)) {
+            if let Some(v) = f.feed(c) {
+                return Some(v.as_bytes().to_vec());
+            }
+        }
+        f.end().map(|v| v.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn finds_the_value_whatever_the_pieces() {
+        let env = b"PATH=/bin\0LIBSYS_TRACEX=no\0XLIBSYS_TRACE=no\0LIBSYS_TRACE=fd:7\0HOME=/\0";
+        for piece in 1..env.len() + 1 {
+            assert_eq!(
+                find(env, piece).as_deref(),
+                Some(&b"fd:7"[..]),
+                "piece {piece}"
+            );
+        }
+        // The last entry without its NUL; an empty value; absent; too long to be a mode.
+        assert_eq!(
+            find(b"A=1\0LIBSYS_TRACE=ring", 3).as_deref(),
+            Some(&b"ring"[..])
+        );
+        assert_eq!(find(b"LIBSYS_TRACE=\0", 4).as_deref(), Some(&b""[..]));
+        assert_eq!(find(b"A=1\0B=2\0", 2), None);
+        assert_eq!(
+            find(b"LIBSYS_TRACE=0123456789012345678901234567890123\0", 5),
+            None
+        );
+        assert_eq!(find(b"", 1), None);
     }
 }
 

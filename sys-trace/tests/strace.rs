@@ -234,20 +234,10 @@ fn workload(dir: &std::path::Path) -> ! {
     });
 
     ready.wait();
-    // The environment's switch, as a program that opts in uses it (`LIBSYS_TRACE=fd:1`).
-    // `from_env` reads the environment sys-auxv captured at start-up; musl's start-up code
-    // hands `.init_array` functions nothing, so there is no capture on musl and the value is
-    // read with std instead (the same parser).
-    let mode = if cfg!(target_env = "musl") {
-        let value = std::env::var("LIBSYS_TRACE").unwrap_or_default();
-        let mode = sys_trace::parse_env(value.as_bytes());
-        if let Some(m) = mode {
-            sys_trace::start(m);
-        }
-        mode
-    } else {
-        sys_trace::from_env()
-    };
+    // The environment's switch, as a program that opts in uses it (`LIBSYS_TRACE=fd:1`):
+    // from the environment sys-auxv captured at start-up, or on musl (no capture) from
+    // `/proc/self/environ`.
+    let mode = sys_trace::from_env();
     assert_eq!(mode, Some(sys_trace::Mode::Print(sys_trace::Sink::Fd(1))));
     // SAFETY: (all calls below) buffers are valid for their lengths, descriptors are the
     // workload's own, paths are NUL-terminated.

@@ -22,11 +22,23 @@ mod bench {
         COUNT.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Where the copy loop's files go: `/dev/shm` (tmpfs) if it is a directory, else the
+    /// temporary directory.
+    fn scratch_dir() -> std::path::PathBuf {
+        let shm = std::path::Path::new("/dev/shm");
+        if shm.is_dir() {
+            shm.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        }
+    }
+
     pub fn main() {
         let mut args = std::env::args().skip(1);
         let mode = args.next().unwrap_or_else(|| "libc".into());
         let calls: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
-        let dir = std::env::temp_dir().join(format!("libsys-bench-icpt-{}", std::process::id()));
+        // tmpfs where there is one, as in benches/trace.rs.
+        let dir = scratch_dir().join(format!("libsys-bench-icpt-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let src = std::fs::OpenOptions::new()
             .read(true)

@@ -11,7 +11,8 @@
 # First, the hooks' own cost: `trace --interleave` runs the in-process modes (no hook, a
 # replacement for another number, the counting observer, the counting hook, the tracer into its
 # ring) taking turns in one process, BENCH_INTERLEAVE rounds, and prints per mode the median of
-# the same-round differences to no hook. Then the table across processes, with strace.
+# the same-round differences to no hook. Then instructions per call under callgrind (if
+# valgrind is installed), then the table across processes, with strace.
 #
 # Usage: tools/bench-trace.sh            Environment: BENCH_ROUNDS (5), BENCH_CALLS (100000),
 #                                                     BENCH_INTERLEAVE (31)
@@ -50,6 +51,26 @@ echo
 "$exe" --interleave "${BENCH_INTERLEAVE:-31}" "$((CALLS * 2 / 5))"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+# Instructions per system call under callgrind (exact, whatever the load): each mode run with
+# N and 2N getppid calls (and N/4, N/2 copy pairs), the difference over the 1.5 N calls it adds.
+if command -v valgrind >/dev/null; then
+    echo
+    echo "instructions per system call of the workload (callgrind; user space only)"
+    echo "| mode | instructions | over none |"
+    echo "|---|---:|---:|"
+    base=
+    for m in none other observe count ring; do
+        c=()
+        for n in 20000 40000; do
+            c+=("$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$exe" "$m" "$n" 2>&1 >/dev/null |
+                sed -n 's/.*Collected : \([0-9]*\).*/\1/p')")
+        done
+        per=$(awk -v a="${c[0]}" -v b="${c[1]}" 'BEGIN { printf "%.1f", (b - a) / 30000 }')
+        base=${base:-$per}
+        awk -v m="$m" -v p="$per" -v b="$base" 'BEGIN { printf "| %s | %.1f | %+.1f |\n", m, p, p - b }'
+    done
+fi
 
 modes=(none count observe ring strace strace-seccomp-bpf libc libc-intercepted)
 run() { # MODE: prints "getppid NS" and "copy NS"

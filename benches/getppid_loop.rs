@@ -18,6 +18,10 @@
 
 #[cfg(target_arch = "x86_64")]
 mod common;
+#[cfg(target_arch = "x86_64")]
+mod util;
+#[cfg(target_arch = "x86_64")]
+use util::median;
 
 /// Calls `f` `n` times, keeping each result alive.
 #[cfg(target_arch = "x86_64")]
@@ -35,18 +39,6 @@ fn time<F: Fn() -> u32>(out: &mut f64, n: u64, f: F) {
     let t = std::time::Instant::now();
     run(n, f);
     *out = t.elapsed().as_nanos() as f64 / n as f64;
-}
-
-/// The median of `v` (sorted in place).
-#[cfg(target_arch = "x86_64")]
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    if v.len() % 2 == 1 {
-        v[m]
-    } else {
-        (v[m - 1] + v[m]) / 2.0
-    }
 }
 
 /// `--interleave ROUNDS CALLS`: the table of medians and paired ratios.

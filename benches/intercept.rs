@@ -9,6 +9,9 @@
 //! `copy NS` (ns per system call).
 
 #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+mod util;
+
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
 mod bench {
     use libsys::RawRet;
     use libsys::hook::{self, Call};
@@ -22,33 +25,12 @@ mod bench {
         COUNT.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Where the copy loop's files go: `/dev/shm` (tmpfs) if it is a directory, else the
-    /// temporary directory.
-    fn scratch_dir() -> std::path::PathBuf {
-        let shm = std::path::Path::new("/dev/shm");
-        if shm.is_dir() {
-            shm.to_path_buf()
-        } else {
-            std::env::temp_dir()
-        }
-    }
-
     pub fn main() {
         let mut args = std::env::args().skip(1);
         let mode = args.next().unwrap_or_else(|| "libc".into());
         let calls: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
-        // tmpfs where there is one, as in benches/trace.rs.
-        let dir = scratch_dir().join(format!("libsys-bench-icpt-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let src = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(dir.join("src"))
-            .unwrap();
-        src.set_len(1 << 20).unwrap();
-        let dst = std::fs::File::create(dir.join("dst")).unwrap();
+        let files = crate::util::CopyFiles::new("icpt");
+        let (src, dst) = (&files.src, &files.dst);
         let mut buf = vec![0u8; 4096];
         match mode.as_str() {
             "libc" => {}
@@ -85,7 +67,7 @@ mod bench {
             libsys::restrict::intercept::stop_this_thread().expect("dispatch off");
             assert!(COUNT.load(Ordering::Relaxed) >= calls as usize);
         }
-        let _ = std::fs::remove_dir_all(&dir);
+        drop(files);
         println!("getppid {getppid_ns:.1}");
         println!("copy {copy_ns:.1}");
     }

@@ -11,7 +11,11 @@
 //! after `--`: `--rounds N` (default 15), `--calls N` (default 200000).
 
 #[cfg(target_arch = "x86_64")]
+mod util;
+
+#[cfg(target_arch = "x86_64")]
 mod bench {
+    use crate::util::median;
     use libsys::nr;
     use libsys::raw::{syscall, syscall_noreturn, syscall_readonly};
     use libsys::restrict::policy::Generic;
@@ -69,16 +73,6 @@ mod bench {
         }
         assert_eq!(n, 8, "child status {status:#x}");
         f64::from_le_bytes(bytes)
-    }
-
-    fn median(v: &mut [f64]) -> f64 {
-        v.sort_by(f64::total_cmp);
-        let m = v.len() / 2;
-        if v.len() % 2 == 1 {
-            v[m]
-        } else {
-            (v[m - 1] + v[m]) / 2.0
-        }
     }
 
     fn arg(name: &str, default: u32) -> u32 {

@@ -31,12 +31,15 @@
 //!   and the machine's slow and fast moments.
 
 #[cfg(target_os = "linux")]
+mod util;
+
+#[cfg(target_os = "linux")]
 mod bench {
+    use crate::util::{CopyFiles, median};
     use libsys::hook::{self, Call};
     use libsys::raw::syscall;
     use libsys::{RawRet, nr, syscall as declare};
     use std::cell::Cell;
-    use std::fs::File;
     use std::os::fd::AsRawFd;
     use std::time::Instant;
 
@@ -65,60 +68,69 @@ mod bench {
         libsys::Errno::EPERM.into()
     }
 
-    /// A hook that makes getppid itself with an inline `syscall` (no stub, no `Call::real`):
-    /// what any hook that makes the call pays after the kernel's exit, at the least. x86_64.
+    /// The experiments' hooks: count, make getppid with `make` (inlined into the hook, so that
+    /// the hook's own `ret` is the first after the kernel's exit), and every other call with
+    /// `Call::real`. x86_64.
     #[cfg(target_arch = "x86_64")]
-    fn asm_hook(call: &mut Call<'_>) -> RawRet {
+    #[inline(always)]
+    fn getppid_by(call: &mut Call<'_>, make: impl FnOnce() -> usize) -> RawRet {
         bump();
         if call.nr() != nr::getppid {
             // SAFETY: each call is made once, as the caller asked.
             return unsafe { call.real() };
         }
-        let r: usize;
-        // SAFETY: getppid takes no arguments and writes no memory; `syscall` clobbers rcx and
-        // r11.
-        unsafe {
-            core::arch::asm!(
-                "syscall",
-                inlateout("rax") nr::getppid => r,
-                out("rcx") _, out("r11") _,
-                options(nostack, preserves_flags)
-            );
-        }
-        RawRet(r)
+        RawRet(make())
+    }
+
+    /// A hook that makes getppid itself with an inline `syscall` (no stub, no `Call::real`):
+    /// what any hook that makes the call pays after the kernel's exit, at the least.
+    #[cfg(target_arch = "x86_64")]
+    fn asm_hook(call: &mut Call<'_>) -> RawRet {
+        getppid_by(call, || {
+            let r: usize;
+            // SAFETY: getppid takes no arguments and writes no memory; `syscall` clobbers rcx
+            // and r11.
+            unsafe {
+                core::arch::asm!(
+                    "syscall",
+                    inlateout("rax") nr::getppid => r,
+                    out("rcx") _, out("r11") _,
+                    options(nostack, preserves_flags)
+                );
+            }
+            r
+        })
     }
 
     /// The same, then 16 `call`s that push return addresses of its own onto the CPU's
     /// return-stack buffer (each `call` lands on an `add rsp, 8` that drops the address from
     /// the stack again): an experiment on what the `ret`s after the kernel's exit cost on a
-    /// machine whose kernel leaves entries of its own there (BENCHMARKS.md). x86_64.
+    /// machine whose kernel leaves entries of its own there (BENCHMARKS.md).
     #[cfg(target_arch = "x86_64")]
     fn asm_refill_hook(call: &mut Call<'_>) -> RawRet {
-        bump();
-        if call.nr() != nr::getppid {
-            // SAFETY: each call is made once, as the caller asked.
-            return unsafe { call.real() };
-        }
-        let r: usize;
-        // SAFETY: getppid takes no arguments and writes no memory; `syscall` clobbers rcx and
-        // r11, the loop rcx and the flags. Each `call` pushes 8 bytes below rsp, which the
-        // `add` right after it takes back (the red zone is not used: `nostack` is not given).
-        unsafe {
-            core::arch::asm!(
-                "syscall",
-                "mov ecx, 16",
-                "2:",
-                "call 3f",
-                "int3",
-                "3:",
-                "add rsp, 8",
-                "dec ecx",
-                "jnz 2b",
-                inlateout("rax") nr::getppid => r,
-                out("rcx") _, out("r11") _,
-            );
-        }
-        RawRet(r)
+        getppid_by(call, || {
+            let r: usize;
+            // SAFETY: getppid takes no arguments and writes no memory; `syscall` clobbers rcx
+            // and r11, the loop rcx and the flags. Each `call` pushes 8 bytes below rsp, which
+            // the `add` right after it takes back (the red zone is not used: `nostack` is not
+            // given).
+            unsafe {
+                core::arch::asm!(
+                    "syscall",
+                    "mov ecx, 16",
+                    "2:",
+                    "call 3f",
+                    "int3",
+                    "3:",
+                    "add rsp, 8",
+                    "dec ecx",
+                    "jnz 2b",
+                    inlateout("rax") nr::getppid => r,
+                    out("rcx") _, out("r11") _,
+                );
+            }
+            r
+        })
     }
 
     /// The modes that run in-process, in the order of the table.
@@ -185,51 +197,16 @@ mod bench {
     }
 
     struct Files {
-        dir: std::path::PathBuf,
-        src: File,
-        dst: File,
+        files: CopyFiles,
         buf: Vec<u8>,
     }
 
     impl Files {
         fn new() -> Files {
-            // tmpfs where there is one: no write-back of dirty pages to a disk in the middle
-            // of a round.
-            let dir = scratch_dir().join(format!("libsys-bench-trace-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
-            let src = std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(dir.join("src"))
-                .unwrap();
-            // Pseudo-random bytes (xorshift), not zeros: the worst case for quoting the 32
-            // bytes that a trace line shows (most become octal escapes), for the tracer and
-            // for strace alike.
-            let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-            let data: Vec<u8> = (0..1 << 20)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    (x >> 56) as u8
-                })
-                .collect();
-            std::io::Write::write_all(&mut &src, &data).unwrap();
-            let dst = File::create(dir.join("dst")).unwrap();
             Files {
-                dir,
-                src,
-                dst,
+                files: CopyFiles::new("trace"),
                 buf: vec![0u8; 4096],
             }
-        }
-    }
-
-    impl Drop for Files {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
 
@@ -258,7 +235,7 @@ mod bench {
         }
         let getppid_ns = t.elapsed().as_nanos() as f64 / f64::from(calls);
         let copies = (calls / 4).max(1);
-        let (src, dst) = (f.src.as_raw_fd(), f.dst.as_raw_fd());
+        let (src, dst) = (f.files.src.as_raw_fd(), f.files.dst.as_raw_fd());
         let buf = &mut f.buf;
         let t = Instant::now();
         for i in 0..copies {
@@ -271,16 +248,6 @@ mod bench {
         }
         let copy_ns = t.elapsed().as_nanos() as f64 / f64::from(copies * 2);
         (getppid_ns, copy_ns)
-    }
-
-    fn median(v: &mut [f64]) -> f64 {
-        v.sort_by(f64::total_cmp);
-        let m = v.len() / 2;
-        if v.len() % 2 == 1 {
-            v[m]
-        } else {
-            (v[m - 1] + v[m]) / 2.0
-        }
     }
 
     fn interleave(rounds: usize, calls: u32) {
@@ -328,17 +295,6 @@ mod bench {
         }
         if COUNT.with(Cell::get) < (rounds as u64) * u64::from(calls) {
             panic!("the counting modes did not see every call");
-        }
-    }
-
-    /// Where the copy loop's files go: `/dev/shm` (tmpfs) if it is a directory, else the
-    /// temporary directory.
-    fn scratch_dir() -> std::path::PathBuf {
-        let shm = std::path::Path::new("/dev/shm");
-        if shm.is_dir() {
-            shm.to_path_buf()
-        } else {
-            std::env::temp_dir()
         }
     }
 

@@ -386,7 +386,7 @@ pub unsafe fn invoke_noreturn<N: Number>(meta: Option<&'static Meta>, nr: N, a0:
             // The hook sees the call (and may make it); if it returns, the call is made.
             // SAFETY: forwarded from the caller.
             let _ = unsafe {
-                crate::hook::dispatch(hook, meta, nr.get(), &[a0, 0, 0, 0, 0, 0], 1, N::real())
+                crate::hook::dispatch_words(hook, meta, nr.get(), 1, N::real(), a0, 0, 0, 0, 0, 0)
             };
         }
     }

@@ -564,29 +564,11 @@ mod guard {
 }
 
 /// The slow path of a hooked call: runs the hook in `hook` (the non-null value of the call's
-/// slot), or, inside a hook already, makes the call directly.
+/// slot), or, inside a hook already, makes the call directly. Inlined into [`dispatch_words`]
+/// (one frame fewer to return through after the system call).
 ///
 /// # Safety
 /// As [`crate::call::invoke`]; `hook` is a value loaded from a slot.
-#[cold]
-#[inline(never)]
-pub(crate) unsafe fn dispatch(
-    hook: *mut (),
-    meta: Option<&'static Meta>,
-    nr: usize,
-    args: &[usize; 6],
-    len: usize,
-    real: Real,
-) -> RawRet {
-    // SAFETY: forwarded from the caller.
-    unsafe { dispatch_inline(hook, meta, nr, args, len, real) }
-}
-
-/// [`dispatch`]'s body, inlined into [`dispatch_words`] (one frame fewer to return through
-/// after the system call).
-///
-/// # Safety
-/// As [`dispatch`].
 #[inline(always)]
 unsafe fn dispatch_inline(
     hook: *mut (),
@@ -756,12 +738,12 @@ pub(crate) unsafe fn real_dynamic(nr: usize, a: &[usize; 6]) -> usize {
     unsafe { crate::stubs::generic(nr, a[0], a[1], a[2], a[3], a[4], a[5]) }
 }
 
-/// [`dispatch`] with the words as separate arguments: what `invoke` calls, so that the words
-/// stay in registers on the path without a hook (an array whose address is taken there would
-/// be stored to the stack on every call, hook or not).
+/// The slow path of a hooked call, with the words as separate arguments: what `invoke` calls,
+/// so that the words stay in registers on the path without a hook (an array whose address is
+/// taken there would be stored to the stack on every call, hook or not).
 ///
 /// # Safety
-/// As [`dispatch`].
+/// As [`crate::call::invoke`]; `hook` is a value loaded from a slot.
 #[cold]
 #[inline(never)]
 #[allow(

@@ -186,19 +186,8 @@ pub(crate) trait Out {
     /// An integer in hex with its `0x` (`{:#x}`: `0x0` for zero).
     fn hex(&mut self, v: u64) {
         let mut buf = [0u8; 24];
-        let mut i = buf.len();
-        let mut v = v;
-        loop {
-            i -= 1;
-            if let Some(d) = buf.get_mut(i) {
-                *d = HEX_DIGITS.get((v & 0xf) as usize).copied().unwrap_or(b'0');
-            }
-            v >>= 4;
-            if v == 0 {
-                break;
-            }
-        }
-        i -= 2;
+        // At most 16 digits: room for the prefix.
+        let i = power_of_two_digits(v, 4, &mut buf).saturating_sub(2);
         if let Some(p) = buf.get_mut(i..i + 2) {
             p.copy_from_slice(b"0x");
         }
@@ -208,18 +197,7 @@ pub(crate) trait Out {
     /// An integer in octal, without a prefix (`{:o}`).
     fn oct(&mut self, v: u64) {
         let mut buf = [0u8; 24];
-        let mut i = buf.len();
-        let mut v = v;
-        loop {
-            i -= 1;
-            if let Some(d) = buf.get_mut(i) {
-                *d = b'0' + (v & 7) as u8;
-            }
-            v >>= 3;
-            if v == 0 {
-                break;
-            }
-        }
+        let i = power_of_two_digits(v, 3, &mut buf);
         self.push_bytes(buf.get(i..).unwrap_or(&[]));
     }
 }
@@ -332,6 +310,24 @@ impl<W: fmt::Write + ?Sized> Out for Fmt<'_, W> {
             Ok(s) => self.w.write_str(s).is_err(),
             Err(_) => true,
         };
+    }
+}
+
+/// Writes the digits of `v` in base `1 << bits` (`4`: hex, `3`: octal; at most 22 digits) at
+/// the end of `buf`, and returns the index of the first.
+fn power_of_two_digits(v: u64, bits: u32, buf: &mut [u8; 24]) -> usize {
+    let mask = (1u64 << bits) - 1;
+    let mut i = buf.len();
+    let mut v = v;
+    loop {
+        i -= 1;
+        if let Some(d) = buf.get_mut(i) {
+            *d = HEX_DIGITS.get((v & mask) as usize).copied().unwrap_or(b'0');
+        }
+        v >>= bits;
+        if v == 0 || i == 0 {
+            return i;
+        }
     }
 }
 

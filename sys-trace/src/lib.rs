@@ -17,7 +17,10 @@
 //!   [`ring::Ring`] of fixed slots read with a [`ring::Reader`].
 //! - With the `hooks` feature, `start` installs the tracer as sys-core's process-wide hook,
 //!   `stop` removes it, and `from_env` starts it when `LIBSYS_TRACE` says so (`1`/`stderr`,
-//!   `fd:N`, `ring`, `count`).
+//!   `fd:N`, `ring`, `count`), in the environment the process started with (the initial stack's
+//!   `envp` that sys-auxv captured, else `/proc/self/environ`, as on musl).
+//! - With `std` as well, each thread's id (`[pid N]` on the lines of threads other than the
+//!   main one) is read once per thread and again after a fork; without it, once per line.
 //!
 //! Tracing never allocates: a line is formatted in a 1 KiB stack buffer (a longer one is cut
 //! and ends in `...`), then written with one system call or copied into the ring.

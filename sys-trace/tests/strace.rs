@@ -397,9 +397,15 @@ fn workload(dir: &std::path::Path) -> ! {
             let child = if by_libc {
                 libc::fork() as isize
             } else {
-                #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+                // fork where the architecture has it and clone's arguments are not in the
+                // common order (s390x's clone takes the stack first, then the flags).
+                #[cfg(any(target_arch = "x86_64", target_arch = "x86", target_arch = "s390x"))]
                 let r = syscall_readonly!(nr::fork);
-                #[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
+                #[cfg(not(any(
+                    target_arch = "x86_64",
+                    target_arch = "x86",
+                    target_arch = "s390x"
+                )))]
                 let r = syscall_readonly!(nr::clone, libc::SIGCHLD, 0usize, 0usize, 0usize, 0usize);
                 r.map_or(-1, |c| c as isize)
             };

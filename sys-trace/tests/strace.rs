@@ -397,13 +397,27 @@ fn workload(dir: &std::path::Path) -> ! {
             let child = if by_libc {
                 libc::fork() as isize
             } else {
-                // fork where the architecture has it and clone's arguments are not in the
-                // common order (s390x's clone takes the stack first, then the flags).
-                #[cfg(any(target_arch = "x86_64", target_arch = "x86", target_arch = "s390x"))]
+                // fork where the architecture has it: clone's arguments are in a different
+                // order on several (s390x takes the stack before the flags), and qemu-mips64el
+                // refused clone(SIGCHLD, 0, ...).
+                #[cfg(any(
+                    target_arch = "x86_64",
+                    target_arch = "x86",
+                    target_arch = "arm",
+                    target_arch = "mips",
+                    target_arch = "mips64",
+                    target_arch = "powerpc64",
+                    target_arch = "s390x"
+                ))]
                 let r = syscall_readonly!(nr::fork);
+                // The others (aarch64, riscv64, loongarch64) have only clone, flags first.
                 #[cfg(not(any(
                     target_arch = "x86_64",
                     target_arch = "x86",
+                    target_arch = "arm",
+                    target_arch = "mips",
+                    target_arch = "mips64",
+                    target_arch = "powerpc64",
                     target_arch = "s390x"
                 )))]
                 let r = syscall_readonly!(nr::clone, libc::SIGCHLD, 0usize, 0usize, 0usize, 0usize);

@@ -439,7 +439,6 @@ pub fn set_observer(observer: Option<Observer>) -> Option<Observer> {
 /// A call made by `invoke`, as its observer is told of it: built in the caller's frame, on the
 /// path taken only with an observer installed, so that the words go straight from the
 /// registers the system call used into the `Call`.
-#[doc(hidden)]
 #[inline(always)]
 pub(crate) fn told(
     nr: usize,
@@ -452,7 +451,6 @@ pub(crate) fn told(
 }
 
 /// Tells the observer of a call made by `invoke` (cold: only with an observer installed).
-#[doc(hidden)]
 #[cold]
 #[inline(never)]
 pub(crate) fn observed(call: &Call<'_>, ret: RawRet) {

@@ -48,6 +48,9 @@
 
 pub use sys_auxv;
 pub use sys_core;
+/// The kernel's constants and structures for the target architecture (`O_*`, `MAP_*`,
+/// `struct __kernel_timespec`, …), from its uapi headers: see [`sys_core::uapi`].
+pub use sys_core::uapi;
 pub use sys_core::{
     Arg, ArgKind, Errno, FromRet, Meta, RawRet, fd, nr, syscall_noreturn, syscall_readonly,
 };

@@ -500,7 +500,7 @@ def render_neutral(per_arch: dict[str, dict[str, Proto]], source: str) -> str:
         "//! call writes memory, whether it can fail. Target-dependent facts (register counts,",
         "//! pairs) are checked by sys-core's per-architecture tables in `const` assertions.",
         "",
-        "use crate::check::{KParam, KProto, Kind::*};",
+        "use crate::kproto::{KParam, KProto, Kind::*};",
         "",
         "/// Every system call name of any supported architecture, sorted by name.",
         "pub(crate) static PROTOS: &[KProto] = &[",
@@ -518,7 +518,7 @@ def render_neutral(per_arch: dict[str, dict[str, Proto]], source: str) -> str:
         params = "None"
         if agree:
             ps = ", ".join(f"KParam {{ name: {rust_str(q.name)}, ctype: {rust_str(q.ctype)}, "
-                           f"kind: {q.kind} }}" for q in first.params or [])
+                           f"kind: {q.kind}, len: None, writes_inside: None }}" for q in first.params or [])
             params = f"Some(&[{ps}])"
         out.append(
             f"    KProto {{ name: {rust_str(name)}, c: {rust_str(first.c)}, params: {params}, "

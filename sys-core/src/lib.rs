@@ -65,6 +65,7 @@ pub mod proto;
 pub mod ret;
 #[cfg(any(feature = "outline", feature = "hooks"))]
 mod stubs;
+pub mod uapi;
 
 pub use arg::Arg;
 pub use call::{ArgKind, Meta, RawRet};

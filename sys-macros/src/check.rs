@@ -10,55 +10,10 @@
 //! crate runs on the host and never decides the target.
 
 use crate::diagnostics::{Error, span_range};
+use crate::kproto::{KParam, KProto, Kind};
 use crate::parse::{Decl, Type, is_ident, is_punct, path_last};
-use crate::validate::{ArgKind, ArgPlan, NrPlan, RetKind, Wrapper, pretty};
-use proc_macro2::{Ident, Literal, TokenStream, TokenTree};
-use quote::{quote, quote_spanned};
-
-/// What a kernel argument is (see sys-core's `proto::Kind`).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    /// At most a word.
-    Word,
-    /// 64 bits: a register pair on 32-bit architectures.
-    Wide,
-    /// A pointer the kernel reads.
-    In,
-    /// A pointer the kernel may write through.
-    Out,
-}
-
-/// One argument of the kernel's prototype.
-pub(crate) struct KParam {
-    pub(crate) name: &'static str,
-    pub(crate) ctype: &'static str,
-    pub(crate) kind: Kind,
-}
-
-/// What every architecture's prototype of one call agrees on.
-pub(crate) struct KProto {
-    pub(crate) name: &'static str,
-    /// The prototype as C text (the first architecture's, x86_64 when it has the call).
-    pub(crate) c: &'static str,
-    /// The arguments, when every architecture has the same count and kinds.
-    pub(crate) params: Option<&'static [KParam]>,
-    /// Whether the call writes memory (through a pointer argument on some architecture, or
-    /// otherwise, as `munmap`).
-    pub(crate) writes: bool,
-    /// Whether what it reads and writes depends on a command (`ioctl`, `fcntl`).
-    pub(crate) multiplexer: bool,
-    /// Whether it can fail.
-    pub(crate) fails: bool,
-}
-
-/// The prototype of the call named `name` on any supported architecture.
-pub(crate) fn lookup(name: &str) -> Option<&'static KProto> {
-    let table = crate::proto_table::PROTOS;
-    table
-        .binary_search_by(|p| p.name.cmp(name))
-        .ok()
-        .map(|i| &table[i])
-}
+use crate::validate::{ArgKind, ArgPlan, RetKind, pretty};
+use proc_macro2::{Ident, TokenTree};
 
 /// The kernel's prototype, quoted in hints.
 fn quoted(proto: &KProto) -> String {
@@ -323,54 +278,5 @@ pub(crate) fn rust_type(ty: &Type) -> Option<Error> {
             "take `fd: BorrowedFd<'_>` and pass `file.as_fd()`",
         ),
         _ => None,
-    }
-}
-
-/// The `const` assertion that checks the declaration against sys-core's prototype for the
-/// target architecture (argument count and register pairs), spanned at the fn's name. Empty
-/// for declarations by number, `unchecked` ones and calls that do not return.
-pub(crate) fn const_check(w: &Wrapper<'_>) -> TokenStream {
-    let NrPlan::ByName(name) = &w.nr else {
-        return TokenStream::new();
-    };
-    if !w.checked || matches!(w.ret, RetKind::Never) {
-        return TokenStream::new();
-    }
-    let krate = &w.krate;
-    let mut wides = Vec::new();
-    let mut texts = Vec::new();
-    for a in &w.args {
-        let shown = format!("{}: {}", a.ident, pretty(&a.ty.tokens));
-        match a.kind {
-            ArgKind::Value | ArgKind::Wide => {
-                let ty = &a.ty;
-                wides.push(quote!(#krate::__private::WideOf::<#ty>::WIDE));
-                texts.push(Literal::string(&shown));
-            }
-            ArgKind::Slice { .. } => {
-                wides.extend([quote!(false), quote!(false)]);
-                texts.extend([Literal::string(&shown), Literal::string(&shown)]);
-            }
-            ArgKind::CStr | ArgKind::OptCStr => {
-                wides.push(quote!(false));
-                texts.push(Literal::string(&shown));
-            }
-        }
-    }
-    let call = Literal::string(&w.meta_name);
-    let span = w.decl.name.span();
-    // An item of its own, not a `const { }` block: evaluated whether or not the wrapper is
-    // ever called (a block would be evaluated only when the function is compiled for a caller).
-    quote_spanned! {span=>
-        const _: () = {
-            #[allow(unused_imports)]
-            use #krate::__private::WideFallback as _;
-            #krate::__private::proto::check(
-                #krate::__private::sys_proto!(#name),
-                #call,
-                &[#(#wides),*],
-                &[#(#texts),*],
-            )
-        };
     }
 }

@@ -165,10 +165,10 @@ pub(crate) fn wrapper(w: &Wrapper<'_>) -> TokenStream {
             let err = e.to_compile_error();
             quote!(#[cfg(target_pointer_width = "32")] #err;)
         }
-        None => register_check(w),
+        None => crate::const_check::register_check(w),
     };
 
-    let proto_check = crate::check::const_check(w);
+    let proto_check = crate::const_check::const_check(w);
 
     let mut words = Vec::new();
     for a in &w.args {
@@ -312,43 +312,6 @@ fn meta_kind(a: &crate::validate::ArgPlan) -> Ident {
         }
     };
     Ident::new(kind, Span::call_site())
-}
-
-/// `const { assert!(packed_len(&[WIDE, …]) <= 6) }`, spanned at the fn's name.
-fn register_check(w: &Wrapper<'_>) -> TokenStream {
-    let krate = &w.krate;
-    let mut wides = Vec::new();
-    for a in &w.args {
-        match a.kind {
-            ArgKind::Value | ArgKind::Wide => {
-                let ty = &a.ty;
-                wides.push(quote!(#krate::__private::WideOf::<#ty>::WIDE));
-            }
-            ArgKind::Slice { .. } => wides.extend([quote!(false), quote!(false)]),
-            ArgKind::CStr | ArgKind::OptCStr => wides.push(quote!(false)),
-        }
-    }
-    let any_arg = w
-        .args
-        .iter()
-        .any(|a| matches!(a.kind, ArgKind::Value | ArgKind::Wide));
-    if !any_arg || matches!(w.ret, RetKind::Never) {
-        // Only slices and C strings (the syntactic count is exact), or the one-register
-        // `noreturn` form (checked by sys-core).
-        return TokenStream::new();
-    }
-    let msg = format!(
-        "`{}` needs more than six argument registers on this architecture (64-bit values take a register pair on 32-bit ones, starting at an even register on arm and mips)",
-        w.meta_name
-    );
-    let span = w.decl.name.span();
-    quote_spanned! {span=>
-        const {
-            #[allow(unused_imports)]
-            use #krate::__private::WideFallback as _;
-            ::core::assert!(#krate::__private::packed_len(&[#(#wides),*]) <= 6, #msg)
-        };
-    }
 }
 
 /// `const __LIBSYS_NR: usize = …;` for the target, however the number was given.

@@ -23,10 +23,12 @@
 
 mod attr;
 mod check;
+mod const_check;
 mod diagnostics;
 mod entry;
 mod expand;
 mod fallback;
+mod kproto;
 mod parse;
 mod proto_table;
 mod validate;

@@ -262,7 +262,7 @@ pub(crate) fn validate<'a>(
     if checked
         && errors.is_empty()
         && opts.nr.is_none()
-        && let Some(proto) = check::lookup(&meta_name(&opts, decl))
+        && let Some(proto) = crate::kproto::lookup(&meta_name(&opts, decl))
     {
         check::against_kernel(
             decl,

@@ -77,6 +77,11 @@ pub struct Param {
     pub kind: Kind,
     /// Whether it takes a register pair on this architecture.
     pub pair: bool,
+    /// For a pointer: the size in bytes on this architecture of one object it points at (a
+    /// kernel scalar such as `off_t`, or a kernel structure such as `struct
+    /// __kernel_timespec`); 0 when unknown or not a pointer, or for a byte buffer (`void *`,
+    /// `char *`).
+    pub size: usize,
 }
 
 impl Param {
@@ -87,7 +92,14 @@ impl Param {
             ctype,
             kind,
             pair,
+            size: 0,
         }
+    }
+
+    /// The same, with the size of the pointee on this architecture.
+    #[doc(hidden)]
+    pub const fn pointee(self, size: usize) -> Self {
+        Param { size, ..self }
     }
 }
 

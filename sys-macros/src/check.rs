@@ -10,9 +10,9 @@
 //! crate runs on the host and never decides the target.
 
 use crate::diagnostics::{Error, span_range};
-use crate::kproto::{KParam, KProto, Kind};
+use crate::kproto::{KParam, KProto, Kind, Len, Unit};
 use crate::parse::{Decl, Type, is_ident, is_punct, path_last};
-use crate::validate::{ArgKind, ArgPlan, RetKind, pretty};
+use crate::validate::{ArgKind, ArgPlan, RetKind, SliceLen, pretty};
 use proc_macro2::{Ident, TokenTree};
 
 /// The kernel's prototype, quoted in hints.
@@ -31,7 +31,7 @@ fn slots(kind: ArgKind) -> usize {
 /// Checks a valid declaration of the known call `proto`; adds one error per mismatch.
 pub(crate) fn against_kernel(
     decl: &Decl,
-    args: &[ArgPlan],
+    args: &mut [ArgPlan],
     ret: &RetKind,
     readonly: Option<&Ident>,
     proto: &KProto,
@@ -91,39 +91,27 @@ pub(crate) fn against_kernel(
             errors.push(e);
         } else {
             let mut i = 0;
-            for a in args {
-                if let Some(e) = pointer_mismatch(a, &params[i], proto) {
-                    errors.push(e);
+            for a in args.iter_mut() {
+                let slice = match a.kind {
+                    ArgKind::Slice { .. } => Some(slice_mapping(a, i, params, proto)),
+                    _ => None,
+                };
+                match slice {
+                    Some(Err(e)) => errors.push(e),
+                    Some(Ok(unit)) => {
+                        if unit == Unit::Bytes {
+                            a.len = SliceLen::Bytes;
+                        }
+                        errors.extend(pointer_mismatch(a, &params[i], proto));
+                    }
+                    None => errors.extend(pointer_mismatch(a, &params[i], proto)),
                 }
                 i += slots(a.kind);
             }
         }
     }
-    if let Some(r) = readonly
-        && proto.writes
-        && !proto.multiplexer
-    {
-        let out = proto
-            .params
-            .and_then(|ps| ps.iter().find(|p| p.kind == Kind::Out));
-        let what = match out {
-            Some(p) => format!(
-                "the kernel writes through `{}` (`{}`)",
-                p.name,
-                p.ctype.trim()
-            ),
-            None => "the kernel changes memory in this call".to_owned(),
-        };
-        errors.push(
-            Error::new(
-                r.span(),
-                format!("`readonly` promises that `{call}` writes no memory, but {what}"),
-            )
-            .hint(format!(
-                "remove `readonly`: the compiler would keep values it read before the call; {}",
-                quoted(proto)
-            )),
-        );
+    if let Some(r) = readonly {
+        errors.extend(readonly_mismatch(r, proto));
     }
     if proto.fails {
         let plain = match ret {
@@ -161,6 +149,160 @@ pub(crate) fn against_kernel(
             errors.push(e.hint(format!(
                 "return `Result<{shown}, Errno>`: only calls that cannot fail (`getpid`, `getppid`, `gettid`, …) return a plain value"
             )));
+        }
+    }
+}
+
+/// `readonly` on a call that writes memory: through a pointer argument, through pointers
+/// inside what it is given (`readv`'s iovecs), otherwise (`munmap`), or depending on a command
+/// (`fcntl`, `ioctl`).
+fn readonly_mismatch(r: &Ident, proto: &KProto) -> Option<Error> {
+    let call = proto.name;
+    let params = proto.params.unwrap_or(&[]);
+    let out = params.iter().find(|p| p.kind == Kind::Out);
+    let inside = params.iter().find(|p| p.writes_inside.is_some());
+    let message = |what: String| format!("`readonly` promises that `{call}` writes no memory, but {what}");
+    let hint = || {
+        format!(
+            "remove `readonly`: the compiler would keep values it read before the call; {}",
+            quoted(proto)
+        )
+    };
+    if proto.multiplexer && (proto.writes || out.is_some() || inside.is_some()) {
+        return Some(
+            Error::new(
+                r.span(),
+                message(format!(
+                    "whether it writes depends on its command (`{call}` has commands that write), which the macro cannot check"
+                )),
+            )
+            .hint(format!(
+                "remove `readonly`; for a wrapper of one command that writes nothing (`fcntl` with `F_GETFD`), take responsibility with `#[syscall(readonly, unchecked)]`; {}",
+                quoted(proto)
+            )),
+        );
+    }
+    let what = if let Some(p) = out {
+        format!(
+            "the kernel writes through `{}` (`{}`)",
+            p.name,
+            p.ctype.trim()
+        )
+    } else if let Some(p) = inside {
+        format!(
+            "the kernel writes through pointers inside `{}` (`{}`): {}",
+            p.name,
+            p.ctype.trim(),
+            p.writes_inside.unwrap_or_default()
+        )
+    } else if proto.writes {
+        "the kernel changes memory in this call".to_owned()
+    } else {
+        return None;
+    };
+    Some(Error::new(r.span(), message(what)).hint(hint()))
+}
+
+/// The Rust arguments for the kernel's `params[from..from + n]`, to show in a hint
+/// (`len: usize, user_mask_ptr: *mut u8`): a pointer as a raw pointer to the slice's element
+/// type (`u8` for the others), the rest as words.
+fn separate(params: &[&KParam], a: &ArgPlan) -> String {
+    let elem = slice_element(&a.ty.tokens);
+    params
+        .iter()
+        .map(|p| {
+            let ty = match p.kind {
+                Kind::In => format!("*const {elem}"),
+                Kind::Out => format!("*mut {elem}"),
+                Kind::Word => "usize".to_owned(),
+                Kind::Wide => "u64".to_owned(),
+            };
+            format!("{}: {ty}", p.name)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The `T` of a slice type `&[T]`/`&mut [T]`, as written.
+fn slice_element(ty: &[TokenTree]) -> String {
+    match ty.last() {
+        Some(TokenTree::Group(g)) => pretty(&g.stream().into_iter().collect::<Vec<_>>()),
+        _ => "u8".to_owned(),
+    }
+}
+
+/// Where a slice lands in the prototype: its pointer at `params[i]`, its length word at
+/// `params[i + 1]`. That pointer's length must be that very next argument, counting bytes or
+/// elements; what it counts, or the error.
+fn slice_mapping(a: &ArgPlan, i: usize, params: &[KParam], proto: &KProto) -> Result<Unit, Error> {
+    let call = proto.name;
+    let p = &params[i];
+    let next = params.get(i + 1);
+    let shown = pretty(&a.tokens);
+    let c = |p: &KParam| format!("`{}` (`{}`)", p.name, p.ctype.trim());
+    let pointer = matches!(p.kind, Kind::In | Kind::Out);
+    let err = |message: String, hint: String| {
+        Err(Error::tokens(&a.tokens, message).hint(format!("{hint}; {}", quoted(proto))))
+    };
+    match (pointer, p.len) {
+        (true, Some(Len { index, unit: unit @ (Unit::Bytes | Unit::Elements) })) if index == i + 1 => Ok(unit),
+        (true, Some(Len { index, unit: Unit::Bits })) if index == i + 1 => err(
+            format!(
+                "`{shown}` passes a pointer and its number of elements, but `{call}` counts {} in bits",
+                c(&params[index])
+            ),
+            format!(
+                "declare the two as separate arguments, `{}`, and pass the number of bits",
+                separate(&[p, &params[index]], a)
+            ),
+        ),
+        (true, Some(Len { index, .. })) => err(
+            format!(
+                "`{shown}` passes a pointer then its length, but `{call}` takes the length of {} as {}, not as the next argument",
+                c(p),
+                c(&params[index.min(params.len() - 1)])
+            ),
+            format!(
+                "declare the kernel's arguments in its order, the pointer and the length as separate arguments (`{}`)",
+                separate(&params.iter().collect::<Vec<_>>(), a)
+            ),
+        ),
+        (true, None) => err(
+            format!(
+                "`{shown}` passes a pointer and a length, but `{call}` takes no length after {}{}",
+                c(p),
+                next.map_or(String::new(), |n| format!(": the length would be {}", c(n)))
+            ),
+            "take a reference (`&T`, `&mut T`) or an array (`&[T; N]`), which passes the pointer alone".to_owned(),
+        ),
+        (false, _) => {
+            let after = next.filter(|n| {
+                matches!(n.kind, Kind::In | Kind::Out)
+                    && n.len.is_some_and(|l| l.index == i)
+            });
+            match after {
+                Some(n) => err(
+                    format!(
+                        "`{shown}` passes a pointer then its length, but `{call}` takes the length {} before the pointer {}",
+                        c(p),
+                        c(n)
+                    ),
+                    format!(
+                        "declare the two in the kernel's order as separate arguments: `{}`",
+                        separate(&[p, n], a)
+                    ),
+                ),
+                None => err(
+                    format!(
+                        "`{shown}` passes a pointer and a length, but `{call}`'s {} is no pointer",
+                        c(p)
+                    ),
+                    format!(
+                        "declare one argument for each of the kernel's, in its order: `{}`",
+                        separate(&params.iter().collect::<Vec<_>>(), a)
+                    ),
+                ),
+            }
         }
     }
 }
@@ -279,4 +421,50 @@ pub(crate) fn rust_type(ty: &Type) -> Option<Error> {
         ),
         _ => None,
     }
+}
+
+/// Names a wrapper writer finds in the man pages (libc's functions) that no architecture's
+/// kernel has, and what to declare instead (checked against the table by the unit tests).
+pub(crate) const LIBC_NAMES: &[(&str, &str)] = &[
+    ("llseek", "`_llseek` on 32-bit architectures (`_llseek(fd, offset_high, offset_low, result: &mut i64, whence)`), `lseek` on 64-bit ones"),
+    ("lseek64", "`_llseek` on 32-bit architectures (`_llseek(fd, offset_high, offset_low, result: &mut i64, whence)`), `lseek` on 64-bit ones"),
+    ("pread", "`pread64`"),
+    ("pwrite", "`pwrite64`"),
+    ("preadv64", "`preadv`"),
+    ("pwritev64", "`pwritev`"),
+    ("fstatat", "`newfstatat` on 64-bit architectures, `fstatat64` on 32-bit ones, or `statx` everywhere"),
+    ("futimens", "`utimensat` with a null path (`Option<&CStr>`, `None`)"),
+    ("futimes", "`utimensat` with a null path (`Option<&CStr>`, `None`)"),
+    ("mmap64", "`mmap` on 64-bit architectures, `mmap2` on 32-bit ones (its offset counts 4096-byte pages)"),
+    ("posix_fadvise", "`fadvise64` (`fadvise64_64` on x86, `arm_fadvise64_64` on arm)"),
+    ("posix_fallocate", "`fallocate` with mode 0"),
+    ("prlimit", "`prlimit64`"),
+    ("sigqueue", "`rt_sigqueueinfo`"),
+    ("sigtimedwait", "`rt_sigtimedwait`"),
+    ("sigwaitinfo", "`rt_sigtimedwait` with a null timeout"),
+    ("sigwait", "`rt_sigtimedwait` with a null timeout"),
+    ("wait", "`wait4` (pid -1)"),
+    ("wait3", "`wait4` (pid -1)"),
+    ("sbrk", "`brk`, which returns the new break"),
+    ("statvfs", "`statfs`"),
+    ("fstatvfs", "`fstatfs`"),
+    ("sched_getcpu", "`getcpu`"),
+    ("gethostname", "`uname`"),
+    ("getdomainname", "`uname`"),
+    ("getentropy", "`getrandom`"),
+    ("getpagesize", "no call: the page size is the auxiliary vector's `AT_PAGESZ` (`libsys::sys_auxv`)"),
+];
+
+/// A declaration by name (`name` is the fn's or `name = "…"`'s, with its span) of a libc name
+/// that no architecture's kernel has: the error, with the kernel's call to declare.
+pub(crate) fn libc_name(name: &Ident) -> Option<Error> {
+    let value = name.to_string();
+    let (_, instead) = LIBC_NAMES.iter().find(|(n, _)| *n == value)?;
+    Some(
+        Error::new(
+            name.span(),
+            format!("no architecture's kernel has a system call named `{value}`: it is libc's name"),
+        )
+        .hint(format!("declare {instead} (with `name = \"…\"` to keep the fn's name)")),
+    )
 }

@@ -9,7 +9,7 @@ use crate::attr::{ARCHES, Options};
 use crate::diagnostics::{Error, compile_error, to_compile_errors};
 use crate::fallback;
 use crate::parse::{Attr, Block, Cursor, Decl};
-use crate::validate::{ArgKind, Mode, NrPlan, RetKind, Wrapper, validate};
+use crate::validate::{ArgKind, Mode, NrPlan, RetKind, SliceLen, Wrapper, validate};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
@@ -138,6 +138,8 @@ pub(crate) fn wrapper(w: &Wrapper<'_>) -> TokenStream {
     let unsafety = if w.safe { quote!() } else { quote!(unsafe) };
     let fn_token = &decl.fn_token;
     let name = &decl.name;
+    // Lifetime parameters only (`validate` refuses the others).
+    let generics: TokenStream = decl.generics.iter().cloned().collect();
     let params = decl
         .params
         .iter()
@@ -189,7 +191,11 @@ pub(crate) fn wrapper(w: &Wrapper<'_>) -> TokenStream {
                     quote!(as_ptr)
                 };
                 words.push(quote!(#id.#ptr()));
-                words.push(quote!(#id.len()));
+                words.push(match a.len {
+                    SliceLen::Elements => quote!(#id.len()),
+                    // The same code as `.len()` for bytes.
+                    SliceLen::Bytes => quote!(::core::mem::size_of_val::<[_]>(#id)),
+                });
             }
             ArgKind::CStr => words.push(quote!(::core::ffi::CStr::as_ptr(#id))),
             ArgKind::OptCStr => words.push(quote! {
@@ -234,7 +240,7 @@ pub(crate) fn wrapper(w: &Wrapper<'_>) -> TokenStream {
     quote! {
         #(#attrs)*
         #inline
-        #vis #unsafety #fn_token #name(#(#params),*) #ret {
+        #vis #unsafety #fn_token #name #generics(#(#params),*) #ret {
             static #meta: #krate::__private::Meta = #krate::__private::Meta {
                 name: #meta_name,
                 args: &[#(#arg_names),*],

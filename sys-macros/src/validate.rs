@@ -5,8 +5,8 @@
 use crate::attr::{Nr, Options};
 use crate::check;
 use crate::diagnostics::Error;
-use crate::parse::{Attr, Decl, Param, Type, is_ident, is_punct, path_last};
-use proc_macro2::{Delimiter, Ident, Literal, Span, TokenStream, TokenTree};
+use crate::parse::{Attr, Decl, Param, Type, is_ident, is_punct, path_last, split_commas};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::quote;
 
 /// Where a declaration came from.
@@ -42,6 +42,18 @@ pub(crate) struct ArgPlan {
     pub(crate) ty: Type,
     /// The whole parameter, for spans.
     pub(crate) tokens: Vec<TokenTree>,
+    /// For a slice: what its length word counts (decided against the kernel's prototype).
+    pub(crate) len: SliceLen,
+}
+
+/// What the length word of a slice passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SliceLen {
+    /// `.len()`: the number of elements (the kernel's length counts elements, or the call has
+    /// no prototype to say).
+    Elements,
+    /// `size_of_val(slice)`: the number of bytes (the kernel's length counts bytes).
+    Bytes,
 }
 
 /// What the wrapper returns.
@@ -143,13 +155,17 @@ pub(crate) fn validate<'a>(
         }
         Mode::Block => decl.safety.is_some(),
     };
-    if !decl.generics.is_empty() {
-        errors.push(
-            Error::tokens(&decl.generics, "generic parameters are not supported").hint(
-                "a system call wrapper takes concrete types; implement `Arg` for your own types",
-            ),
-        );
-    }
+    let lifetimes = match lifetime_params(&decl.generics) {
+        Some(names) => names,
+        None => {
+            errors.push(
+                Error::tokens(&decl.generics, "generic parameters are not supported").hint(
+                    "a system call wrapper takes concrete types (lifetime parameters such as `<'a>` are fine); implement `Arg` for your own types",
+                ),
+            );
+            Vec::new()
+        }
+    };
     if !decl.where_clause.is_empty() {
         errors.push(
             Error::tokens(&decl.where_clause, "`where` clauses are not supported")
@@ -266,7 +282,7 @@ pub(crate) fn validate<'a>(
     {
         check::against_kernel(
             decl,
-            &args,
+            &mut args,
             &ret,
             opts.readonly.as_ref(),
             proto,
@@ -284,8 +300,23 @@ pub(crate) fn validate<'a>(
         },
     };
 
+    // A libc name no kernel has: the kernel's name instead of `sys_nr!`'s "unknown".
+    if let NrPlan::ByName(id) = &nr
+        && crate::kproto::lookup(&id.to_string()).is_none()
+    {
+        errors.extend(check::libc_name(id));
+    }
+
     if !errors.is_empty() {
         return Err(errors);
+    }
+    // The target-dependent checks are `const` items inside the wrapper, where the fn's
+    // lifetime parameters are not in scope: there (and in the body, where it is inferred) a
+    // declared lifetime is `'_`. The checks above have seen the types as written.
+    if !lifetimes.is_empty() {
+        for a in &mut args {
+            a.ty.tokens = erase_lifetimes(&a.ty.tokens, &lifetimes);
+        }
     }
     Ok(Wrapper {
         decl,
@@ -300,6 +331,54 @@ pub(crate) fn validate<'a>(
         wide32,
         checked,
     })
+}
+
+/// The names of the lifetime parameters in `generics` (`<'a, 'b: 'a>`), or `None` if it
+/// declares a type or const parameter.
+fn lifetime_params(generics: &[TokenTree]) -> Option<Vec<String>> {
+    let inner = match generics {
+        [] => return Some(Vec::new()),
+        [_, inner @ .., _] => inner,
+        _ => return None,
+    };
+    let mut names = Vec::new();
+    for part in split_commas(inner) {
+        match part.as_slice() {
+            [TokenTree::Punct(p), TokenTree::Ident(name), rest @ ..]
+                if p.as_char() == '\'' && (rest.is_empty() || is_punct(rest.first(), ':')) =>
+            {
+                names.push(name.to_string());
+            }
+            _ => return None,
+        }
+    }
+    Some(names)
+}
+
+/// `tokens` with every lifetime named in `names` replaced by `'_` (same spans).
+fn erase_lifetimes(tokens: &[TokenTree], names: &[String]) -> Vec<TokenTree> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut prev_tick = false;
+    for t in tokens {
+        let t = match t {
+            TokenTree::Ident(i) if prev_tick && names.iter().any(|n| i == n) => {
+                TokenTree::Ident(Ident::new("_", i.span()))
+            }
+            TokenTree::Group(g) => {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                let mut ng = Group::new(
+                    g.delimiter(),
+                    erase_lifetimes(&inner, names).into_iter().collect(),
+                );
+                ng.set_span(g.span());
+                TokenTree::Group(ng)
+            }
+            other => other.clone(),
+        };
+        prev_tick = is_punct(Some(&t), '\'');
+        out.push(t);
+    }
+    out
 }
 
 /// The system call's name: `name = "…"`, else the fn's.
@@ -359,6 +438,7 @@ fn check_param(param: &Param, safe: bool) -> Result<ArgPlan, Error> {
                 kind,
                 ty: ty.clone(),
                 tokens: param.tokens(),
+                len: SliceLen::Elements,
             })
         }
     }

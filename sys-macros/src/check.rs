@@ -173,7 +173,7 @@ fn readonly_mismatch(r: &Ident, proto: &KProto) -> Option<Error> {
             Error::new(
                 r.span(),
                 message(format!(
-                    "whether it writes depends on its command (`{call}` has commands that write), which the macro cannot check"
+                    "whether it writes depends on its command (some do), which the macro cannot check"
                 )),
             )
             .hint(format!(
@@ -238,7 +238,7 @@ fn slice_mapping(a: &ArgPlan, i: usize, params: &[KParam], proto: &KProto) -> Re
     let call = proto.name;
     let p = &params[i];
     let next = params.get(i + 1);
-    let shown = pretty(&a.tokens);
+    let shown = format!("{}: {}", a.ident, pretty(&a.ty.tokens));
     let c = |p: &KParam| format!("`{}` (`{}`)", p.name, p.ctype.trim());
     let pointer = matches!(p.kind, Kind::In | Kind::Out);
     let err = |message: String, hint: String| {

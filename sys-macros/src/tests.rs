@@ -211,14 +211,44 @@ fn a_name_lookup_goes_through_sys_nr_with_the_users_name() {
 }
 
 #[test]
-fn slices_pass_pointer_and_length() {
+fn slices_pass_pointer_and_length_in_the_kernels_unit() {
+    // `count` counts bytes: `size_of_val`, the same code as `.len()` for `[u8]`.
     let out = expand(
         quote!(readonly, crate = ::x),
         quote!(
             pub unsafe fn pwrite64(fd: i32, buf: &[u8], off: u64) -> Result<usize, Errno>;
         ),
     );
-    assert!(out.contains("::x::__private::call4_readonly_meta(&__LIBSYS_META,::x::__private::Const::<{__LIBSYS_NR}>,::x::__private::arg::<i32>(fd),buf.as_ptr(),buf.len(),::x::__private::arg::<u64>(off))"), "{out}");
+    assert!(out.contains("::x::__private::call4_readonly_meta(&__LIBSYS_META,::x::__private::Const::<{__LIBSYS_NR}>,::x::__private::arg::<i32>(fd),buf.as_ptr(),::core::mem::size_of_val::<[_]>(buf),::x::__private::arg::<u64>(off))"), "{out}");
+    // `getrandom`'s length counts bytes whatever the element type.
+    let out = expand(
+        quote!(),
+        quote!(
+            pub unsafe fn getrandom(buf: &mut [u64], flags: u32) -> Result<usize, Errno>;
+        ),
+    );
+    assert!(
+        out.contains("buf.as_mut_ptr(),::core::mem::size_of_val::<[_]>(buf),"),
+        "{out}"
+    );
+    // `poll`'s `nfds` counts elements.
+    let out = expand(
+        quote!(),
+        quote!(
+            pub unsafe fn poll(fds: &mut [PollFd], timeout: i32) -> Result<usize, Errno>;
+        ),
+    );
+    assert!(out.contains("fds.as_mut_ptr(),fds.len(),"), "{out}");
+    // Without a prototype (by number, `unchecked`): the number of elements.
+    for args in [quote!(nr = 1), quote!(unchecked)] {
+        let out = expand(
+            args,
+            quote!(
+                pub unsafe fn write(fd: i32, buf: &[u64]) -> Result<usize, Errno>;
+            ),
+        );
+        assert!(out.contains("buf.as_ptr(),buf.len()"), "{out}");
+    }
 }
 
 #[test]
@@ -389,4 +419,61 @@ fn main_errors_keep_the_function_and_drop_the_glue() {
     assert!(out.contains("compile_error"), "{out}");
     assert!(out.contains("asyncfnmain(a:u8,b:u8){}"), "{out}");
     assert!(!out.contains("__libsys_start"), "{out}");
+}
+
+#[test]
+fn lifetime_parameters_are_kept_in_the_signature_and_inferred_inside() {
+    let out = expand(
+        quote!(),
+        quote!(
+            pub unsafe fn read<'a, 'b: 'a>(fd: BorrowedFd<'a>, buf: &'b mut [u8]) -> Result<usize, Errno>;
+        ),
+    );
+    assert!(!out.contains("compile_error"), "{out}");
+    assert!(
+        out.contains("pubunsafefnread<'a,'b:'a>(fd:BorrowedFd<'a>,buf:&'bmut[u8])"),
+        "{out}"
+    );
+    // In the body and its `const` items, where the fn's lifetimes are not in scope: `'_`.
+    assert!(
+        out.contains("::libsys::__private::arg::<BorrowedFd<'_>>(fd)"),
+        "{out}"
+    );
+    assert!(!out.contains("WideOf::<BorrowedFd<'a>>"), "{out}");
+    // A type or const parameter is still refused.
+    for generics in [quote!(<T>), quote!(<'a, T: Arg>), quote!(<const N: usize>)] {
+        let out = expand(
+            quote!(),
+            quote!(pub unsafe fn close #generics(fd: i32) -> Result<(), Errno>;),
+        );
+        assert!(out.contains("genericparametersarenotsupported"), "{out}");
+    }
+}
+
+#[test]
+fn libc_names_are_no_kernel_call_and_point_at_kernel_calls() {
+    for (name, instead) in crate::check::LIBC_NAMES {
+        assert!(
+            crate::kproto::lookup(name).is_none(),
+            "{name} is a kernel call"
+        );
+        let named: Vec<&str> = instead
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+            .collect();
+        for call in named {
+            assert!(
+                crate::kproto::lookup(call).is_some(),
+                "{name}: `{call}` is no kernel call"
+            );
+        }
+    }
+    let out = expand(
+        quote!(),
+        quote!(pub unsafe fn llseek(fd: i32) -> Result<(), Errno>;),
+    );
+    assert!(out.contains("declare`_llseek`"), "{out}");
+    assert!(!out.contains("sys_nr"), "{out}");
 }

@@ -1,0 +1,21 @@
+use libsys::{Errno, syscall};
+
+/// `struct iovec`.
+#[repr(C)]
+pub struct IoVec {
+    pub base: *mut u8,
+    pub len: usize,
+}
+
+// The iovecs are only read, but the kernel fills the buffers they point at: with `readonly`, a
+// release build read the buffer's old value after the call (issue 18).
+#[syscall(readonly)]
+pub unsafe fn readv(fd: i32, iov: &[IoVec]) -> Result<usize, Errno>;
+
+#[syscall(readonly)]
+pub unsafe fn preadv(fd: i32, iov: &[IoVec], pos_l: usize, pos_h: usize) -> Result<usize, Errno>;
+
+#[syscall(readonly)]
+pub unsafe fn vmsplice(fd: i32, iov: &[IoVec], flags: u32) -> Result<usize, Errno>;
+
+fn main() {}

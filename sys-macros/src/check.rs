@@ -161,7 +161,8 @@ fn readonly_mismatch(r: &Ident, proto: &KProto) -> Option<Error> {
     let params = proto.params.unwrap_or(&[]);
     let out = params.iter().find(|p| p.kind == Kind::Out);
     let inside = params.iter().find(|p| p.writes_inside.is_some());
-    let message = |what: String| format!("`readonly` promises that `{call}` writes no memory, but {what}");
+    let message =
+        |what: String| format!("`readonly` promises that `{call}` writes no memory, but {what}");
     let hint = || {
         format!(
             "remove `readonly`: the compiler would keep values it read before the call; {}",
@@ -172,9 +173,10 @@ fn readonly_mismatch(r: &Ident, proto: &KProto) -> Option<Error> {
         return Some(
             Error::new(
                 r.span(),
-                message(format!(
+                message(
                     "whether it writes depends on its command (some do), which the macro cannot check"
-                )),
+                        .to_owned(),
+                ),
             )
             .hint(format!(
                 "remove `readonly`; for a wrapper of one command that writes nothing (`fcntl` with `F_GETFD`), take responsibility with `#[syscall(readonly, unchecked)]`; {}",
@@ -426,17 +428,38 @@ pub(crate) fn rust_type(ty: &Type) -> Option<Error> {
 /// Names a wrapper writer finds in the man pages (libc's functions) that no architecture's
 /// kernel has, and what to declare instead (checked against the table by the unit tests).
 pub(crate) const LIBC_NAMES: &[(&str, &str)] = &[
-    ("llseek", "`_llseek` on 32-bit architectures (`_llseek(fd, offset_high, offset_low, result: &mut i64, whence)`), `lseek` on 64-bit ones"),
-    ("lseek64", "`_llseek` on 32-bit architectures (`_llseek(fd, offset_high, offset_low, result: &mut i64, whence)`), `lseek` on 64-bit ones"),
+    (
+        "llseek",
+        "`_llseek` on 32-bit architectures (`_llseek(fd, offset_high, offset_low, result: &mut i64, whence)`), `lseek` on 64-bit ones",
+    ),
+    (
+        "lseek64",
+        "`_llseek` on 32-bit architectures (`_llseek(fd, offset_high, offset_low, result: &mut i64, whence)`), `lseek` on 64-bit ones",
+    ),
     ("pread", "`pread64`"),
     ("pwrite", "`pwrite64`"),
     ("preadv64", "`preadv`"),
     ("pwritev64", "`pwritev`"),
-    ("fstatat", "`newfstatat` on 64-bit architectures, `fstatat64` on 32-bit ones, or `statx` everywhere"),
-    ("futimens", "`utimensat` with a null path (`Option<&CStr>`, `None`)"),
-    ("futimes", "`utimensat` with a null path (`Option<&CStr>`, `None`)"),
-    ("mmap64", "`mmap` on 64-bit architectures, `mmap2` on 32-bit ones (its offset counts 4096-byte pages)"),
-    ("posix_fadvise", "`fadvise64` (`fadvise64_64` on x86, `arm_fadvise64_64` on arm)"),
+    (
+        "fstatat",
+        "`newfstatat` on 64-bit architectures, `fstatat64` on 32-bit ones, or `statx` everywhere",
+    ),
+    (
+        "futimens",
+        "`utimensat` with a null path (`Option<&CStr>`, `None`)",
+    ),
+    (
+        "futimes",
+        "`utimensat` with a null path (`Option<&CStr>`, `None`)",
+    ),
+    (
+        "mmap64",
+        "`mmap` on 64-bit architectures, `mmap2` on 32-bit ones (its offset counts 4096-byte pages)",
+    ),
+    (
+        "posix_fadvise",
+        "`fadvise64` (`fadvise64_64` on x86, `arm_fadvise64_64` on arm)",
+    ),
     ("posix_fallocate", "`fallocate` with mode 0"),
     ("prlimit", "`prlimit64`"),
     ("sigqueue", "`rt_sigqueueinfo`"),
@@ -452,7 +475,10 @@ pub(crate) const LIBC_NAMES: &[(&str, &str)] = &[
     ("gethostname", "`uname`"),
     ("getdomainname", "`uname`"),
     ("getentropy", "`getrandom`"),
-    ("getpagesize", "no call: the page size is the auxiliary vector's `AT_PAGESZ` (`libsys::sys_auxv`)"),
+    (
+        "getpagesize",
+        "no call: the page size is the auxiliary vector's `AT_PAGESZ` (`libsys::sys_auxv`)",
+    ),
 ];
 
 /// A declaration by name (`name` is the fn's or `name = "…"`'s, with its span) of a libc name
@@ -463,8 +489,12 @@ pub(crate) fn libc_name(name: &Ident) -> Option<Error> {
     Some(
         Error::new(
             name.span(),
-            format!("no architecture's kernel has a system call named `{value}`: it is libc's name"),
+            format!(
+                "no architecture's kernel has a system call named `{value}`: it is libc's name"
+            ),
         )
-        .hint(format!("declare {instead} (with `name = \"…\"` to keep the fn's name)")),
+        .hint(format!(
+            "declare {instead} (with `name = \"…\"` to keep the fn's name)"
+        )),
     )
 }

@@ -426,7 +426,10 @@ fn lifetime_parameters_are_kept_in_the_signature_and_inferred_inside() {
     let out = expand(
         quote!(),
         quote!(
-            pub unsafe fn read<'a, 'b: 'a>(fd: BorrowedFd<'a>, buf: &'b mut [u8]) -> Result<usize, Errno>;
+            pub unsafe fn read<'a, 'b: 'a>(
+                fd: BorrowedFd<'a>,
+                buf: &'b mut [u8],
+            ) -> Result<usize, Errno>;
         ),
     );
     assert!(!out.contains("compile_error"), "{out}");
@@ -461,7 +464,10 @@ fn libc_names_are_no_kernel_call_and_point_at_kernel_calls() {
             .split('`')
             .skip(1)
             .step_by(2)
-            .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+            .filter(|w| {
+                w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            })
             .collect();
         for call in named {
             assert!(
@@ -472,7 +478,9 @@ fn libc_names_are_no_kernel_call_and_point_at_kernel_calls() {
     }
     let out = expand(
         quote!(),
-        quote!(pub unsafe fn llseek(fd: i32) -> Result<(), Errno>;),
+        quote!(
+            pub unsafe fn llseek(fd: i32) -> Result<(), Errno>;
+        ),
     );
     assert!(out.contains("declare`_llseek`"), "{out}");
     assert!(!out.contains("sys_nr"), "{out}");

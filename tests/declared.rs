@@ -60,7 +60,9 @@ unsafe fn dup(fd: BorrowedFd<'_>) -> Result<OwnedFd, Errno>;
 #[syscall]
 unsafe fn dup3(old: BorrowedFd<'_>, new: RawFd, flags: i32) -> Result<RawFd, Errno>;
 
-#[syscall(readonly)]
+// Only `F_GETFD`, which writes nothing: `readonly` on a multiplexer is the declaration's own
+// promise (`unchecked`), since some of its commands write.
+#[syscall(readonly, unchecked)]
 unsafe fn fcntl(fd: BorrowedFd<'_>, cmd: i32, arg: usize) -> Result<i32, Errno>;
 
 #[syscall]

@@ -277,6 +277,9 @@ fn slice_mapping(a: &ArgPlan, i: usize, params: &[KParam], proto: &KProto) -> Re
             ),
             "take a reference (`&T`, `&mut T`) or an array (`&[T; N]`), which passes the pointer alone".to_owned(),
         ),
+        // A memory range (`munmap(addr, len)`, `mprotect(start, len, prot)`): the address as a
+        // word, then its length in bytes.
+        (false, _) if memory_range(p, next) => Ok(Unit::Bytes),
         (false, _) => {
             let after = next.filter(|n| {
                 matches!(n.kind, Kind::In | Kind::Out)
@@ -307,6 +310,18 @@ fn slice_mapping(a: &ArgPlan, i: usize, params: &[KParam], proto: &KProto) -> Re
             }
         }
     }
+}
+
+/// Whether `p` and `next` are an address as a word and its length in bytes (`munmap`'s `addr`
+/// and `len`, `madvise`'s `start` and `len_in`).
+fn memory_range(p: &KParam, next: Option<&KParam>) -> bool {
+    let Some(n) = next else { return false };
+    p.kind == Kind::Word
+        && n.kind == Kind::Word
+        && matches!(p.name, "addr" | "start")
+        && p.ctype.trim() == "unsigned long"
+        && (n.name.starts_with("len") || n.name.ends_with("_len") || n.name == "size")
+        && matches!(n.ctype.trim(), "size_t" | "unsigned long")
 }
 
 /// A shared reference, slice or C string where the kernel writes.

@@ -239,6 +239,17 @@ fn slices_pass_pointer_and_length_in_the_kernels_unit() {
         ),
     );
     assert!(out.contains("fds.as_mut_ptr(),fds.len(),"), "{out}");
+    // A memory range: the address as a word, its length in bytes.
+    let out = expand(
+        quote!(),
+        quote!(
+            pub unsafe fn munmap(mem: &mut [u64]) -> Result<(), Errno>;
+        ),
+    );
+    assert!(
+        out.contains("mem.as_mut_ptr(),::core::mem::size_of_val::<[_]>(mem)"),
+        "{out}"
+    );
     // Without a prototype (by number, `unchecked`): the number of elements.
     for args in [quote!(nr = 1), quote!(unchecked)] {
         let out = expand(

@@ -65,6 +65,10 @@ pub struct PollFd {
     pub revents: i16,
 }
 
+// A memory range: the address as a word, then its length in bytes.
+#[syscall]
+pub unsafe fn munmap(mem: &mut [u64]) -> Result<(), Errno>;
+
 // `nfds` counts elements.
 #[syscall]
 pub unsafe fn poll(fds: &mut [PollFd], timeout: i32) -> Result<usize, Errno>;

@@ -179,7 +179,9 @@ pub(crate) fn pointee(ty: &[TokenTree]) -> Option<Vec<TokenTree>> {
             let path = &ty[..open];
             let last_is_option = matches!(path.last(), Some(TokenTree::Ident(i)) if i == "Option");
             let path_ok = path.iter().all(|t| match t {
-                TokenTree::Ident(i) => ["Option", "core", "std", "option"].contains(&&*i.to_string()),
+                TokenTree::Ident(i) => {
+                    ["Option", "core", "std", "option"].contains(&&*i.to_string())
+                }
                 TokenTree::Punct(p) => p.as_char() == ':',
                 _ => false,
             });
@@ -203,7 +205,8 @@ fn byte_like(t: &[TokenTree]) -> bool {
         TokenTree::Punct(p) => p.as_char() == ':',
         _ => false,
     });
-    all_path && matches!(t.last(), Some(TokenTree::Ident(i)) if BYTE_LIKE.contains(&&*i.to_string()))
+    all_path
+        && matches!(t.last(), Some(TokenTree::Ident(i)) if BYTE_LIKE.contains(&&*i.to_string()))
 }
 
 /// The type with every named lifetime made `'static`, so that it can be named in a `const`

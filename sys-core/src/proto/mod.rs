@@ -327,8 +327,7 @@ const fn ends_with(s: &str, end: &str) -> bool {
 }
 
 /// The call of this architecture named by the concatenation of `parts`.
-const fn find(parts: &[&str]) -> Option<&'static Proto> {
-    let all = table::ALL;
+const fn find(all: &[&'static Proto], parts: &[&str]) -> Option<&'static Proto> {
     let mut i = 0;
     while i < all.len() {
         if eq_concat(all[i].name, parts) {
@@ -341,10 +340,10 @@ const fn find(parts: &[&str]) -> Option<&'static Proto> {
 
 /// The first of these spellings of another call (each a concatenation of parts) that this
 /// architecture has.
-const fn find_first(cands: &[&[&str]]) -> Option<&'static Proto> {
+const fn find_first(all: &[&'static Proto], cands: &[&[&str]]) -> Option<&'static Proto> {
     let mut i = 0;
     while i < cands.len() {
-        if let Some(p) = find(cands[i]) {
+        if let Some(p) = find(all, cands[i]) {
             return Some(p);
         }
         i += 1;
@@ -480,12 +479,25 @@ pub const fn check(
     names: &[&str],
     sizes: &[usize],
 ) {
+    check_in(table::ALL, proto, call, wide, decl, names, sizes)
+}
+
+/// [`check`] with `all` as this architecture's calls (the hints' other calls come from it).
+const fn check_in(
+    all: &[&'static Proto],
+    proto: &Proto,
+    call: &str,
+    wide: &[bool],
+    decl: &[&str],
+    names: &[&str],
+    sizes: &[usize],
+) {
     if proto.nr == usize::MAX {
-        unknown(call);
+        unknown(all, call);
         return;
     }
     if is_uid16(proto)
-        && let Some(p32) = find(&[proto.name, "32"])
+        && let Some(p32) = find(all, &[proto.name, "32"])
     {
         Msg::new()
             .push("`")
@@ -499,13 +511,13 @@ pub const fn check(
     }
     if let Some(params) = proto.params {
         if params.len() != wide.len() {
-            count_mismatch(proto, call, wide.len(), params);
+            count_mismatch(all, proto, call, wide.len(), params);
         }
         order(proto, call, decl, names, params);
         let mut i = 0;
         while i < params.len() {
             if wide[i] != params[i].pair {
-                pair_mismatch(proto, call, wide[i], decl[i], params, i);
+                pair_mismatch(all, proto, call, wide[i], decl[i], params, i);
             }
             i += 1;
         }
@@ -513,7 +525,7 @@ pub const fn check(
         while i < params.len() {
             let k = params[i].size;
             if k != 0 && sizes[i] != 0 && sizes[i] != k {
-                size_mismatch(proto, call, decl[i], sizes[i], params, i);
+                size_mismatch(all, proto, call, decl[i], sizes[i], params, i);
             }
             i += 1;
         }
@@ -546,7 +558,7 @@ pub const fn check(
 
 /// For a name this architecture lacks: the call to declare instead, if there is one (the
 /// error that the name is unknown is `sys_nr!`'s).
-const fn unknown(call: &str) {
+const fn unknown(all: &[&'static Proto], call: &str) {
     let cands: &[&[&str]] = &[
         &["_", call],
         &[call, "2"],
@@ -560,7 +572,7 @@ const fn unknown(call: &str) {
     if call.is_empty() {
         return;
     }
-    if let Some(p) = find_first(cands) {
+    if let Some(p) = find_first(all, cands) {
         Msg::new()
             .push("`")
             .push(call)
@@ -570,7 +582,13 @@ const fn unknown(call: &str) {
     }
 }
 
-const fn count_mismatch(proto: &Proto, call: &str, declared: usize, params: &[Param]) -> ! {
+const fn count_mismatch(
+    all: &[&'static Proto],
+    proto: &Proto,
+    call: &str,
+    declared: usize,
+    params: &[Param],
+) -> ! {
     let m = Msg::new()
         .push("`")
         .push(call)
@@ -581,7 +599,7 @@ const fn count_mismatch(proto: &Proto, call: &str, declared: usize, params: &[Pa
         .push(" on this architecture\n= help: ");
     let m = if str_eq(proto.name, "mmap") && params.len() == 1 {
         let m = m.push("`mmap` here is the old form that takes one pointer to the six values (`struct mmap_arg_struct`)");
-        match find(&["mmap2"]) {
+        match find(all, &["mmap2"]) {
             Some(p2) => m
                 .push("; declare ")
                 .push_call(p2)
@@ -592,7 +610,9 @@ const fn count_mismatch(proto: &Proto, call: &str, declared: usize, params: &[Pa
                 .push("`"),
         }
     } else {
-        m.push("the kernel's prototype here: `").push(proto.c).push("`")
+        m.push("the kernel's prototype here: `")
+            .push(proto.c)
+            .push("`")
     };
     m.fail()
 }
@@ -633,6 +653,7 @@ const fn order(proto: &Proto, call: &str, decl: &[&str], names: &[&str], params:
 }
 
 const fn pair_mismatch(
+    all: &[&'static Proto],
     proto: &Proto,
     call: &str,
     wide: bool,
@@ -660,25 +681,27 @@ const fn pair_mismatch(
         .push("`)\n= help: ");
     let name = proto.name;
     let m = if str_eq(name, "lseek")
-        && let Some(ll) = find(&["_llseek"])
+        && let Some(ll) = find(all, &["_llseek"])
     {
         m.push("a word limits the offset to 2 GiB here; for 64-bit offsets declare ")
             .push_call(ll)
             .push(" (the offset as high and low words, the new position written through `result`)")
     } else if str_eq(name, "mmap")
         && i + 1 == params.len()
-        && let Some(m2) = find(&["mmap2"])
+        && let Some(m2) = find(all, &["mmap2"])
     {
         m.push("a word limits the offset to 2 GiB here; for larger offsets declare ")
             .push_call(m2)
             .push(" (the offset in 4096-byte units), or declare the offset word-sized (`isize`)")
     } else if let Some(alt) = find_first(
+        all,
         &[
             &[name, "64"],
             &[name, "_64"],
             &["arm_", name, "_64"],
             &[name, "2"],
-        ]) && has_pair(alt)
+        ],
+    ) && has_pair(alt)
     {
         m.push("for a 64-bit value declare ")
             .push_call(alt)
@@ -696,6 +719,7 @@ const fn pair_mismatch(
 }
 
 const fn size_mismatch(
+    all: &[&'static Proto],
     proto: &Proto,
     call: &str,
     decl: &str,
@@ -719,9 +743,9 @@ const fn size_mismatch(
         .push_num(p.size)
         .push(" on this architecture\n= help: ");
     let name = proto.name;
-    let alt = match find(&[name, "_time64"]) {
+    let alt = match find(all, &[name, "_time64"]) {
         Some(a) => Some(a),
-        None => find(&[name, "64"]),
+        None => find(all, &[name, "64"]),
     };
     let fits = match alt {
         Some(a) => match a.params {
@@ -766,3 +790,401 @@ pub trait PointeeFallback {
 }
 
 impl<T: ?Sized> PointeeFallback for PointeeSize<T> {}
+
+#[cfg(test)]
+mod tests {
+    //! [`check`] against hand-made tables of a 32-bit architecture (facts: i386's and s390x's
+    //! syscall tables and `SYSCALL_DEFINE`s of Linux 7.3: `sendfile`'s `off_t` and the old
+    //! `struct old_timespec32` are 4 and 8 bytes on i386, `sys_getuid16`, s390x's `clone`).
+    extern crate std;
+    use super::Kind::*;
+    use super::*;
+    use std::string::{String, ToString};
+
+    const SENDFILE: Proto = Proto::new(
+        "sendfile",
+        187,
+        "sys_sendfile",
+        "sys_sendfile(int out_fd, int in_fd, off_t __user *offset, size_t count)",
+        &[
+            Param::new("out_fd", "int", Word, false),
+            Param::new("in_fd", "int", Word, false),
+            Param::new("offset", "off_t __user *", Out, false).pointee(4),
+            Param::new("count", "size_t", Word, false),
+        ],
+        4,
+        true,
+    );
+    const SENDFILE64: Proto = Proto::new(
+        "sendfile64",
+        239,
+        "sys_sendfile64",
+        "sys_sendfile64(int out_fd, int in_fd, loff_t __user *offset, size_t count)",
+        &[
+            Param::new("out_fd", "int", Word, false),
+            Param::new("in_fd", "int", Word, false),
+            Param::new("offset", "loff_t __user *", Out, false).pointee(8),
+            Param::new("count", "size_t", Word, false),
+        ],
+        4,
+        true,
+    );
+    const NANOSLEEP: Proto = Proto::new(
+        "clock_nanosleep",
+        267,
+        "sys_clock_nanosleep_time32",
+        "sys_clock_nanosleep_time32(clockid_t which_clock, int flags, struct old_timespec32 __user *rqtp, struct old_timespec32 __user *rmtp)",
+        &[
+            Param::new("which_clock", "clockid_t", Word, false),
+            Param::new("flags", "int", Word, false),
+            Param::new("rqtp", "struct old_timespec32 __user *", In, false).pointee(8),
+            Param::new("rmtp", "struct old_timespec32 __user *", Out, false).pointee(8),
+        ],
+        4,
+        true,
+    );
+    const NANOSLEEP64: Proto = Proto::new(
+        "clock_nanosleep_time64",
+        407,
+        "sys_clock_nanosleep",
+        "sys_clock_nanosleep(const clockid_t which_clock, int flags, const struct __kernel_timespec __user *rqtp, struct __kernel_timespec __user *rmtp)",
+        &[
+            Param::new("which_clock", "const clockid_t", Word, false),
+            Param::new("flags", "int", Word, false),
+            Param::new("rqtp", "const struct __kernel_timespec __user *", In, false).pointee(16),
+            Param::new("rmtp", "struct __kernel_timespec __user *", Out, false).pointee(16),
+        ],
+        4,
+        true,
+    );
+    const GETUID: Proto = Proto::new(
+        "getuid",
+        24,
+        "sys_getuid16",
+        "sys_getuid16(void)",
+        &[],
+        0,
+        true,
+    );
+    const GETUID32: Proto = Proto::new(
+        "getuid32",
+        199,
+        "sys_getuid",
+        "sys_getuid(void)",
+        &[],
+        0,
+        true,
+    );
+    const LSEEK: Proto = Proto::new(
+        "lseek",
+        19,
+        "sys_lseek",
+        "sys_lseek(unsigned int fd, off_t offset, unsigned int whence)",
+        &[
+            Param::new("fd", "unsigned int", Word, false),
+            Param::new("offset", "off_t", Word, false),
+            Param::new("whence", "unsigned int", Word, false),
+        ],
+        3,
+        true,
+    );
+    const LLSEEK: Proto = Proto::new(
+        "_llseek",
+        140,
+        "sys_llseek",
+        "sys_llseek(unsigned int fd, unsigned long offset_high, unsigned long offset_low, loff_t __user *result, unsigned int whence)",
+        &[
+            Param::new("fd", "unsigned int", Word, false),
+            Param::new("offset_high", "unsigned long", Word, false),
+            Param::new("offset_low", "unsigned long", Word, false),
+            Param::new("result", "loff_t __user *", Out, false).pointee(8),
+            Param::new("whence", "unsigned int", Word, false),
+        ],
+        5,
+        true,
+    );
+    const CLONE_S390X: Proto = Proto::new(
+        "clone",
+        120,
+        "sys_clone",
+        "sys_clone(unsigned long newsp, unsigned long clone_flags, int __user *parent_tidptr, int __user *child_tidptr, unsigned long tls)",
+        &[
+            Param::new("newsp", "unsigned long", Word, false),
+            Param::new("clone_flags", "unsigned long", Word, false),
+            Param::new("parent_tidptr", "int __user *", Out, false),
+            Param::new("child_tidptr", "int __user *", Out, false),
+            Param::new("tls", "unsigned long", Word, false),
+        ],
+        5,
+        true,
+    );
+    /// mips o32: `fd` in a0, a1 unused, `offset` in a2/a3, `nbytes` and `flags` on the stack.
+    const SYNC_FILE_RANGE_O32: Proto = Proto::new(
+        "sync_file_range",
+        4305,
+        "sys_sync_file_range",
+        "sys_sync_file_range(int fd, loff_t offset, loff_t nbytes, unsigned int flags)",
+        &[
+            Param::new("fd", "int", Word, false),
+            Param::new("offset", "loff_t", Wide, true),
+            Param::new("nbytes", "loff_t", Wide, true),
+            Param::new("flags", "unsigned int", Word, false),
+        ],
+        7,
+        true,
+    );
+    const SYNC_FILE_RANGE2: Proto = Proto::new(
+        "sync_file_range2",
+        341,
+        "sys_sync_file_range2",
+        "sys_sync_file_range2(int fd, unsigned int flags, loff_t offset, loff_t nbytes)",
+        &[
+            Param::new("fd", "int", Word, false),
+            Param::new("flags", "unsigned int", Word, false),
+            Param::new("offset", "loff_t", Wide, true),
+            Param::new("nbytes", "loff_t", Wide, true),
+        ],
+        6,
+        true,
+    );
+    const ALL: &[&Proto] = &[
+        &LSEEK,
+        &GETUID,
+        &LLSEEK,
+        &SENDFILE,
+        &GETUID32,
+        &SENDFILE64,
+        &NANOSLEEP,
+        &SYNC_FILE_RANGE2,
+        &NANOSLEEP64,
+    ];
+
+    /// `check_in(ALL, …)`'s compile error, `None` if it accepts the declaration.
+    fn error(
+        proto: &Proto,
+        wide: &[bool],
+        decl: &[&str],
+        names: &[&str],
+        sizes: &[usize],
+    ) -> Option<String> {
+        std::panic::set_hook(std::boxed::Box::new(|_| {}));
+        let r =
+            std::panic::catch_unwind(|| check_in(ALL, proto, proto.name, wide, decl, names, sizes));
+        let _ = std::panic::take_hook();
+        match r {
+            Ok(()) => None,
+            Err(e) => Some(match e.downcast_ref::<String>() {
+                Some(s) => s.clone(),
+                None => e.downcast_ref::<&str>().unwrap_or(&"?").to_string(),
+            }),
+        }
+    }
+
+    const SENDFILE_DECL: [&str; 4] = [
+        "out_fd: i32",
+        "in_fd: i32",
+        "offset: Option<&mut i64>",
+        "count: usize",
+    ];
+    const SENDFILE_NAMES: [&str; 4] = ["out_fd", "in_fd", "offset", "count"];
+
+    #[test]
+    fn sendfile_with_a_64_bit_offset_names_sendfile64() {
+        let e = error(
+            &SENDFILE,
+            &[false; 4],
+            &SENDFILE_DECL,
+            &SENDFILE_NAMES,
+            &[0, 0, 8, 0],
+        );
+        assert_eq!(
+            e.as_deref(),
+            Some(
+                "`offset: Option<&mut i64>` of `sendfile` points at 8 bytes, but the kernel's `offset` (`off_t __user *`) points at 4 on this architecture\n= help: declare `sendfile64`: `sys_sendfile64(int out_fd, int in_fd, loff_t __user *offset, size_t count)`, which takes the 8-byte one"
+            )
+        );
+    }
+
+    #[test]
+    fn pointees_of_the_kernels_size_or_unknown_are_accepted() {
+        let w = [false; 4];
+        assert_eq!(
+            error(
+                &SENDFILE,
+                &w,
+                &SENDFILE_DECL,
+                &SENDFILE_NAMES,
+                &[0, 0, 4, 0]
+            ),
+            None
+        );
+        assert_eq!(
+            error(
+                &SENDFILE,
+                &w,
+                &SENDFILE_DECL,
+                &SENDFILE_NAMES,
+                &[0, 0, 0, 0]
+            ),
+            None
+        );
+        assert_eq!(
+            error(
+                &SENDFILE64,
+                &w,
+                &SENDFILE_DECL,
+                &SENDFILE_NAMES,
+                &[0, 0, 8, 0]
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn clock_nanosleep_with_a_64_bit_timespec_names_the_time64_call() {
+        let decl = [
+            "clock: i32",
+            "flags: i32",
+            "req: &Timespec",
+            "rem: Option<&mut Timespec>",
+        ];
+        let names = ["clock", "flags", "req", "rem"];
+        let e = error(&NANOSLEEP, &[false; 4], &decl, &names, &[0, 0, 16, 16]).unwrap();
+        assert!(e.starts_with("`req: &Timespec` of `clock_nanosleep` points at 16 bytes, but the kernel's `rqtp` (`struct old_timespec32 __user *`) points at 8 on this architecture\n= help: declare `clock_nanosleep_time64`: `sys_clock_nanosleep(const clockid_t"), "{e}");
+        // A pointee size no other call takes: the sizes themselves.
+        let e = error(&NANOSLEEP, &[false; 4], &decl, &names, &[0, 0, 12, 0]).unwrap();
+        assert!(e.ends_with("= help: declare it with a pointee of 8 bytes; the kernel's prototype here: `sys_clock_nanosleep_time32(clockid_t which_clock, int flags, struct old_timespec32 __user *rqtp, struct old_timespec32 __user *rmtp)`"), "{e}");
+    }
+
+    #[test]
+    fn legacy_16_bit_getuid_names_getuid32() {
+        assert_eq!(
+            error(&GETUID, &[], &[], &[], &[]).as_deref(),
+            Some(
+                "`getuid` is the legacy `sys_getuid16` on this architecture: its ids have 16 bits (larger ones are truncated, or read as the overflow id 65534)\n= help: declare `getuid32`: `sys_getuid(void)` (the same arguments, 32-bit ids)"
+            )
+        );
+        assert_eq!(error(&GETUID32, &[], &[], &[], &[]), None);
+    }
+
+    const CLONE_DECL_X86_64: [&str; 5] = [
+        "flags: usize",
+        "stack: usize",
+        "parent_tid: *mut i32",
+        "child_tid: *mut i32",
+        "tls: usize",
+    ];
+
+    #[test]
+    fn clone_in_x86_64_order_is_refused_on_s390x() {
+        let names = ["flags", "stack", "parent_tid", "child_tid", "tls"];
+        let e = error(
+            &CLONE_S390X,
+            &[false; 5],
+            &CLONE_DECL_X86_64,
+            &names,
+            &[0; 5],
+        );
+        assert_eq!(
+            e.as_deref(),
+            Some(
+                "`flags: usize` is argument 1 of `clone`, but the kernel takes it (`clone_flags`) as argument 2 on this architecture\n= help: declare the arguments in this architecture's order (a `#[cfg(target_arch = …)]` declaration each where the orders differ); the kernel's prototype here: `sys_clone(unsigned long newsp, unsigned long clone_flags, int __user *parent_tidptr, int __user *child_tidptr, unsigned long tls)`"
+            )
+        );
+        let names = ["stack", "flags", "parent_tid", "child_tid", "tls"];
+        assert_eq!(
+            error(
+                &CLONE_S390X,
+                &[false; 5],
+                &CLONE_DECL_X86_64,
+                &names,
+                &[0; 5]
+            ),
+            None
+        );
+        // Names the kernel does not use say nothing about the order.
+        let names = ["a", "b", "c", "d", "e"];
+        assert_eq!(
+            error(
+                &CLONE_S390X,
+                &[false; 5],
+                &CLONE_DECL_X86_64,
+                &names,
+                &[0; 5]
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn man_page_names_match_the_kernels() {
+        assert!(same_arg("flags", "clone_flags"));
+        assert!(same_arg("stack", "newsp"));
+        assert!(same_arg("parent_tid", "parent_tidptr"));
+        assert!(same_arg("buf", "ubuf"));
+        assert!(same_arg("dirfd", "dfd"));
+        assert!(!same_arg("fd", "out_fd"), "two letters are not enough");
+        assert!(!same_arg("stack", "clone_flags"));
+        assert!(!same_arg("", "fd"));
+    }
+
+    #[test]
+    fn lseek_with_a_64_bit_offset_names_llseek() {
+        let decl = ["fd: i32", "offset: i64", "whence: i32"];
+        let e = error(
+            &LSEEK,
+            &[false, true, false],
+            &decl,
+            &["fd", "offset", "whence"],
+            &[0; 3],
+        );
+        assert_eq!(
+            e.as_deref(),
+            Some(
+                "`offset: i64` of `lseek` takes a register pair on this architecture, but the kernel's `offset` is one word (`off_t`)\n= help: a word limits the offset to 2 GiB here; for 64-bit offsets declare `_llseek`: `sys_llseek(unsigned int fd, unsigned long offset_high, unsigned long offset_low, loff_t __user *result, unsigned int whence)` (the offset as high and low words, the new position written through `result`)"
+            )
+        );
+    }
+
+    #[test]
+    fn seven_words_on_mips_o32_are_refused_with_what_works() {
+        let decl = ["fd: i32", "offset: i64", "nbytes: i64", "flags: u32"];
+        let names = ["fd", "offset", "nbytes", "flags"];
+        let wide = [false, true, true, false];
+        if crate::arg::packed_len(&wide) <= 6 {
+            // Not a 32-bit architecture with aligned pairs: the words fit.
+            assert_eq!(
+                error(&SYNC_FILE_RANGE_O32, &wide, &decl, &names, &[0; 4]),
+                None
+            );
+            return;
+        }
+        let e = error(&SYNC_FILE_RANGE_O32, &wide, &decl, &names, &[0; 4]).unwrap();
+        assert!(
+            e.starts_with("`sync_file_range` needs 7 argument words on this architecture"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_name_this_architecture_lacks_names_its_form_here() {
+        let e = std::panic::catch_unwind(|| {
+            check_in(ALL, &Proto::NONE, "sync_file_range", &[], &[], &[], &[])
+        });
+        let e = e.unwrap_err();
+        let e = e.downcast_ref::<String>().unwrap();
+        assert_eq!(
+            e,
+            "`sync_file_range` is not a system call of this architecture\n= help: declare `sync_file_range2`: `sys_sync_file_range2(int fd, unsigned int flags, loff_t offset, loff_t nbytes)`"
+        );
+        let e =
+            std::panic::catch_unwind(|| check_in(ALL, &Proto::NONE, "llseek", &[], &[], &[], &[]));
+        assert!(
+            e.unwrap_err()
+                .downcast_ref::<String>()
+                .unwrap()
+                .contains("declare `_llseek`")
+        );
+        check_in(ALL, &Proto::NONE, "no_such_call", &[], &[], &[], &[]);
+    }
+}

@@ -161,7 +161,7 @@ pub(crate) fn pointee(ty: &[TokenTree]) -> Option<Vec<TokenTree>> {
                     .into_iter()
                     .take_while(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
                     .collect();
-                return (!(slice && byte_like(&elem)) && !elem.is_empty()).then_some(elem);
+                return (!(elem.is_empty() || slice && byte_like(&elem))).then_some(elem);
             }
             (!rest.is_empty()).then(|| rest.to_vec())
         }
@@ -240,4 +240,47 @@ fn static_lifetimes(ts: TokenStream) -> TokenStream {
         }
     }
     out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pointee;
+    use proc_macro2::{TokenStream, TokenTree};
+
+    /// The pointee `pointee` finds in the type `ty`, as text.
+    fn of(ty: &str) -> Option<String> {
+        let t: Vec<TokenTree> = ty.parse::<TokenStream>().unwrap().into_iter().collect();
+        pointee(&t).map(|p| p.into_iter().collect::<TokenStream>().to_string())
+    }
+
+    #[test]
+    fn references_and_options_of_references_point_at_their_type() {
+        assert_eq!(of("&Timespec").as_deref(), Some("Timespec"));
+        assert_eq!(of("&'a mut i64").as_deref(), Some("i64"));
+        assert_eq!(of("Option<&mut i64>").as_deref(), Some("i64"));
+        assert_eq!(
+            of("::core::option::Option<&'a Timespec>").as_deref(),
+            Some("Timespec")
+        );
+        assert_eq!(of("&mut u8").as_deref(), Some("u8"));
+    }
+
+    #[test]
+    fn arrays_and_slices_point_at_their_element() {
+        assert_eq!(of("&[Timespec; 2]").as_deref(), Some("Timespec"));
+        assert_eq!(of("&mut [PollFd]").as_deref(), Some("PollFd"));
+        assert_eq!(of("&[u8; 16]").as_deref(), Some("u8"));
+    }
+
+    #[test]
+    fn byte_buffers_and_values_are_not_checked() {
+        assert_eq!(of("&mut [u8]"), None);
+        assert_eq!(of("*mut u8"), None);
+        assert_eq!(of("*const core::ffi::c_void"), None);
+        assert_eq!(of("*const libc::c_char"), None);
+        assert_eq!(of("i64"), None);
+        assert_eq!(of("BorrowedFd<'_>"), None);
+        assert_eq!(of("Option<Foo>"), None);
+        assert_eq!(of("*mut Stat").as_deref(), Some("Stat"));
+    }
 }

@@ -314,3 +314,14 @@ unsafe fn sync_file_range_everywhere(
 #[cfg(feature = "register-count")]
 #[syscall(unchecked, name = "fallocate")]
 unsafe fn fallocate_seven(fd: i32, offset: u64, len: u64, mode: i32) -> Result<(), Errno>;
+
+/// The man page's name: the 32-bit targets' call is `_llseek`, 64-bit ones have `lseek` only.
+#[cfg(feature = "llseek")]
+#[syscall]
+unsafe fn llseek(
+    fd: u32,
+    offset_high: usize,
+    offset_low: usize,
+    result: &mut i64,
+    whence: u32,
+) -> Result<(), Errno>;

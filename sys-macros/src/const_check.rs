@@ -244,7 +244,7 @@ fn static_lifetimes(ts: TokenStream) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::pointee;
+    use super::{pointee, static_lifetimes};
     use proc_macro2::{TokenStream, TokenTree};
 
     /// The pointee `pointee` finds in the type `ty`, as text.
@@ -282,5 +282,14 @@ mod tests {
         assert_eq!(of("BorrowedFd<'_>"), None);
         assert_eq!(of("Option<Foo>"), None);
         assert_eq!(of("*mut Stat").as_deref(), Some("Stat"));
+    }
+
+    #[test]
+    fn named_lifetimes_become_static_for_the_const_item() {
+        let t: TokenStream = "Option<&'a mut Foo<'b, '_, 'static>>".parse().unwrap();
+        assert_eq!(
+            static_lifetimes(t).to_string(),
+            "Option <&'static mut Foo <'static , '_ , 'static >>"
+        );
     }
 }

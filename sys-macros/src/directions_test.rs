@@ -153,12 +153,18 @@ struct Fact {
 /// Per call: `None` = absent (not described), `Some(args)` = described.
 fn facts() -> BTreeMap<&'static str, Option<BTreeMap<usize, Fact>>> {
     let mut out: BTreeMap<&'static str, Option<BTreeMap<usize, Fact>>> = BTreeMap::new();
-    for line in FACTS.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in FACTS
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let cols: Vec<&'static str> = line.split('\t').collect();
         assert_eq!(cols.len(), 6, "six tab-separated columns: {line:?}");
         let (call, arg, top, inner) = (cols[0], cols[1], cols[3], cols[4]);
         if top == "absent" {
-            assert!(out.insert(call, None).is_none(), "{call}: absent and described");
+            assert!(
+                out.insert(call, None).is_none(),
+                "{call}: absent and described"
+            );
             continue;
         }
         let args = out
@@ -260,9 +266,15 @@ fn every_disagreement_with_syzkaller_is_listed_and_explained() {
     for &call in &c.writes {
         found.insert((call, None, Class::R, Class::W));
     }
-    let listed: BTreeSet<(&str, Option<usize>, Class, Class)> =
-        KNOWN.iter().map(|k| (k.call, k.arg, k.ours, k.syz)).collect();
-    assert_eq!(listed.len(), KNOWN.len(), "an entry of KNOWN is listed twice");
+    let listed: BTreeSet<(&str, Option<usize>, Class, Class)> = KNOWN
+        .iter()
+        .map(|k| (k.call, k.arg, k.ours, k.syz))
+        .collect();
+    assert_eq!(
+        listed.len(),
+        KNOWN.len(),
+        "an entry of KNOWN is listed twice"
+    );
     let unlisted: Vec<_> = found.difference(&listed).collect();
     let gone: Vec<_> = listed.difference(&found).collect();
     assert!(
@@ -295,7 +307,10 @@ fn the_facts_cover_every_call_of_the_table_and_nothing_else() {
         missing.is_empty(),
         "calls of the table the TSV neither describes nor marks absent: {missing:?}"
     );
-    assert!(unknown.is_empty(), "calls of the TSV the table does not have: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "calls of the TSV the table does not have: {unknown:?}"
+    );
 }
 
 #[test]
@@ -305,15 +320,31 @@ fn the_comparison_covers_the_calls_syzkaller_describes() {
     // pointer arguments that have a direction in both sources: a guard against a parser that
     // silently compares nothing.
     assert!(c.calls >= 300, "only {} calls compared", c.calls);
-    assert!(c.args.len() >= 280, "only {} arguments compared", c.args.len());
+    assert!(
+        c.args.len() >= 280,
+        "only {} arguments compared",
+        c.args.len()
+    );
     let agree = c.args.iter().filter(|a| a.2 == a.3).count();
-    assert!(agree * 4 >= c.args.len() * 3, "{agree} of {} agree", c.args.len());
+    assert!(
+        agree * 4 >= c.args.len() * 3,
+        "{agree} of {} agree",
+        c.args.len()
+    );
 }
 
 #[test]
 fn the_facts_name_their_source() {
     let header: Vec<&str> = FACTS.lines().take_while(|l| l.starts_with('#')).collect();
-    assert!(header.iter().any(|l| l.contains("github.com/google/syzkaller")));
+    assert!(
+        header
+            .iter()
+            .any(|l| l.contains("github.com/google/syzkaller"))
+    );
     assert!(header.iter().any(|l| l.contains("sys/linux/sys.txt @ ")));
-    assert!(header.iter().any(|l| l.contains("no text of syzkaller is copied")));
+    assert!(
+        header
+            .iter()
+            .any(|l| l.contains("no text of syzkaller is copied"))
+    );
 }

@@ -16,7 +16,9 @@ Classes (one letter per side):
   W  it writes the pointee                        (ours: Out; syzkaller: out or inout in a variant)
   N  syzkaller gives no direction (vma, scalar, or no argument there): not compared
 
-Usage: tools/direction-crosscheck.py [--all]   (--all also prints the agreeing arguments)
+Usage: tools/direction-crosscheck.py [--all | --markdown]
+  --all       also print the agreeing arguments
+  --markdown  print the summary and the explained disagreements as Markdown (docs/directions.md)
 """
 
 import os
@@ -26,6 +28,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TABLE = os.path.join(ROOT, "sys-macros", "src", "proto_table.rs")
 FACTS = os.path.join(ROOT, "tools", "data", "syzkaller-directions.tsv")
+TEST = os.path.join(ROOT, "sys-macros", "src", "directions_test.rs")
 
 
 def parse_table(path):
@@ -63,6 +66,18 @@ def parse_facts(path):
         elif arg != "-":
             entry["args"][int(arg)] = (name, set(top.split(",")), inner == "yes")
     return facts
+
+
+def parse_known(path):
+    """(call, index or None, ours, syz) -> (wrong side, why), from the test's KNOWN list."""
+    known = {}
+    pat = re.compile(
+        r'k\("([^"]+)", (None|Some\((\d+)\)), ([RIW]), ([RIW]), (Ours|Syzkaller|Both), "((?:[^"\\]|\\.)*)"\)'
+    )
+    for m in pat.finditer(open(path, encoding="utf-8").read()):
+        index = int(m.group(3)) if m.group(3) else None
+        known[(m.group(1), index, m.group(4), m.group(5))] = (m.group(6), m.group(7))
+    return known
 
 
 def ours_class(kind, writes_inside):
@@ -106,28 +121,54 @@ def compare(calls, facts):
 
 def main():
     show_all = "--all" in sys.argv[1:]
+    markdown = "--markdown" in sys.argv[1:]
     calls, facts = parse_table(TABLE), parse_facts(FACTS)
+    known = parse_known(TEST)
     described = sorted(c for c in calls if facts.get(c, {}).get("state") == "described")
     absent = sorted(c for c in calls if c not in described)
     args, whole = compare(calls, facts)
     compared = [a for a in args if a[4] != "N"]
     agree = [a for a in compared if a[3] == a[4]]
-    differ = [a for a in compared if a[3] != a[4]]
-    print(f"calls in our table: {len(calls)}; described by syzkaller: {len(described)}; "
-          f"absent: {len(absent)}")
-    print(f"pointer arguments of described calls: {len(args)}; compared: {len(compared)}; "
-          f"agree: {len(agree)}; disagree: {len(differ)}; "
-          f"syzkaller gives no direction: {len(args) - len(compared)}")
-    print(f"calls ours says write nothing but syzkaller says some variant writes: {len(whole)}")
-    print()
-    fmt = "{:<22} {:>3}  {:<14} {:<4} {:<4} {}"
-    print(fmt.format("call", "arg", "ours (name)", "ours", "syz", "syzkaller's name"))
-    for a in (args if show_all else differ):
-        print(fmt.format(*a))
-    if whole:
+    differ = [(a[0], a[1], a[3], a[4], a[2], a[5]) for a in compared if a[3] != a[4]]
+    differ += [(c, None, "R", "W", "(whole call)", "-") for c, _o, _s in whole]
+    sides = {}
+    for d in differ:
+        side = known.get(d[:4], ("UNLISTED", ""))[0]
+        sides[side] = sides.get(side, 0) + 1
+    summary = [
+        f"calls in our table: {len(calls)}; described by syzkaller: {len(described)}; "
+        f"absent: {len(absent)}",
+        f"pointer arguments of described calls: {len(args)}; compared: {len(compared)}; "
+        f"agree: {len(agree)}; disagree: {len(compared) - len(agree)}; "
+        f"syzkaller gives no direction: {len(args) - len(compared)}",
+        f"calls our table says write nothing while a syzkaller variant writes: {len(whole)}",
+        "disagreements by the side that is wrong: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(sides.items())),
+    ]
+    if markdown:
+        for line in summary:
+            print(f"- {line}")
         print()
-        for call, o, s in whole:
-            print(f"{call:<22} {o}; {s}")
+        print("| call | argument | ours | syzkaller | wrong | why |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for call, i, ours, syz, pname, _sname in sorted(differ, key=lambda d: (d[0], d[1] or -1)):
+            side, why = known.get((call, i, ours, syz), ("UNLISTED", ""))
+            arg = "whole call (`writes`)" if i is None else f"{i} `{pname}`"
+            print(f"| `{call}` | {arg} | {ours} | {syz} | {side} | {why} |")
+        print()
+        print("Absent (" + str(len(absent)) + "): " + ", ".join(f"`{a}`" for a in absent))
+        return
+    for line in summary:
+        print(line)
+    print()
+    fmt = "{:<20} {:>4}  {:<14} {:<4} {:<4} {:<9} {}"
+    print(fmt.format("call", "arg", "ours (name)", "ours", "syz", "wrong", "why"))
+    rows = differ
+    if show_all:
+        rows = rows + [(a[0], a[1], a[3], a[4], a[2], a[5]) for a in agree]
+    for call, i, ours, syz, pname, _sname in sorted(rows, key=lambda d: (d[0], d[1] or -1)):
+        side, why = ("", "") if ours == syz else known.get((call, i, ours, syz), ("UNLISTED", ""))
+        print(fmt.format(call, "-" if i is None else i, pname, ours, syz, side, why))
     print()
     print("absent:", " ".join(absent))
 

@@ -16,10 +16,13 @@ writes:
   user's spans (names, kinds where every architecture agrees, which calls write memory, which
   cannot fail).
 
-What is not in the kernel's prototypes comes from three short hand-maintained lists below, each
-entry with its reason: non-const `__user` pointers the kernel only reads (`READ_ONLY`), calls that
-write memory other than through a pointer argument (`WRITES_MEMORY`), calls that cannot fail
-(`CANNOT_FAIL`) and multiplexers whose writes depend on a command (`MULTIPLEXERS`).
+What is not in the kernel's prototypes comes from short hand-maintained lists below, each entry
+with its reason, checked by reading the call's implementation: non-const `__user` pointers the
+kernel only reads (`READ_ONLY`), pointers it reads that hold pointers it writes through
+(`WRITES_INSIDE`), calls that write memory other than through a pointer argument
+(`WRITES_MEMORY`), calls that cannot fail (`CANNOT_FAIL`) and multiplexers whose writes depend on
+a command (`MULTIPLEXERS`). An entry that names no argument (or call) of any architecture is an
+error.
 
 Python 3.11, standard library only. Normally run through `tools/gen-syscall-protos.sh`, which
 fetches the source first. Output is deterministic.
@@ -133,6 +136,138 @@ READ_ONLY: dict[tuple[str, str], str] = {
     ("epoll_ctl", "event"): "copy_from_user",
     ("init_module", "umod"): "copy_from_user",
     ("kexec_load", "segments"): "copy_from_user",
+    ("signalfd4", "user_mask"): "copy_from_user into a kernel sigset_t",
+    ("signalfd", "user_mask"): "copy_from_user into a kernel sigset_t",
+    ("openat2", "how"): "copy_struct_from_user",
+    ("futex_waitv", "waiters"): "futex_parse_waitv: copy_from_user; the futex words only read",
+    ("futex_waitv", "timeout"): "futex2_setup_timeout: get_timespec64",
+    ("futex_requeue", "waiters"): "futex_parse_waitv: copy_from_user of the two waiters",
+    ("futex_wait", "uaddr"): "futex_wait_setup: futex_get_value_locked reads the word",
+    ("futex_wait", "timeout"): "futex2_setup_timeout: get_timespec64",
+    ("futex_wake", "uaddr"): "get_futex_key only (the word is not accessed)",
+    ("cachestat", "cstat_range"): "copy_from_user",
+    ("mount_setattr", "uattr"): "copy_struct_from_user",
+    ("open_tree_attr", "uattr"): "copy_struct_from_user",
+    ("file_setattr", "ufattr"): "copy_struct_from_user",
+    ("clone3", "uargs"): "copy_clone_args_from_user: copy_struct_from_user",
+    ("pselect6", "sig"): "get_sigset_argpack: reads the {sigset pointer, size} pair",
+    ("pselect6_time64", "sig"): "get_sigset_argpack: reads the {sigset pointer, size} pair",
+    ("io_submit", "iocbpp"): "get_user of each iocb pointer (the iocbs: see WRITES_INSIDE)",
+    ("io_cancel", "iocb"): "get_user of aio_key only",
+    ("io_getevents", "timeout"): "get_timespec64 / get_old_timespec32",
+    ("io_pgetevents", "timeout"): "get_timespec64 / get_old_timespec32",
+    ("io_pgetevents_time64", "timeout"): "get_timespec64",
+    ("lsm_set_self_attr", "ctx"): "security_setselfattr: memdup_user",
+    ("getxattrat", "uargs"): "copy_struct_from_user (the value buffer: see WRITES_INSIDE)",
+    ("select", "arg"): "old_select: copy_from_user (the sets: see WRITES_INSIDE)",
+    ("mmap", "arg"): "old_mmap: copy_from_user of mmap_arg_struct",
+    ("move_pages", "pages"): "do_pages_move/do_pages_stat: get_user of each address; the pages "
+                             "are moved, not written",
+    ("open_by_handle_at", "handle"): "handle_to_path: copy_from_user only",
+    ("pidfd_send_signal", "info"): "copy_siginfo_from_user_any",
+    ("rt_sigsuspend", "unewset"): "copy_from_user",
+    ("sigsuspend", "uset"): "mips: copy_from_user via sys_rt_sigsuspend",
+    ("sigprocmask", "nset"): "copy_from_user (only `oset` is written)",
+    ("setgroups32", "grouplist"): "groups_from_user",
+    ("semtimedop", "tsems"): "do_semtimedop: copy_from_user",
+    ("semtimedop_time64", "tsops"): "do_semtimedop: copy_from_user",
+    ("utimensat_time64", "utimes"): "get_timespec64",
+    ("clock_settime", "tp"): "get_old_timespec32 (the 32-bit form)",
+    ("timer_settime", "new"): "get_old_itimerspec32 (the 32-bit form)",
+    ("utime", "filename"): "user_path_at",
+    ("utime", "times"): "copy_from_user",
+    ("utimes", "filename"): "user_path_at via do_utimes",
+    ("umount", "name"): "user_path_at via ksys_umount",
+    ("umount2", "name"): "user_path_at via ksys_umount",
+    ("stime", "tptr"): "get_user",
+    ("send", "buff"): "the data sent (__sys_sendto)",
+    ("reboot", "arg"): "strncpy_from_user for LINUX_REBOOT_CMD_RESTART2 only",
+    ("pciconfig_write", "buf"): "get_user of the value written to config space",
+}
+
+# Pointers the kernel reads (`const`, or in READ_ONLY) that hold pointers it writes through:
+# (call, argument) -> how, from the call's implementation. Each gives the argument
+# `writes_inside` and the call `writes: true` in the neutral table, so `readonly` is refused.
+# (recvmsg's and recvmmsg's headers are written themselves: already `Out`.)
+WRITES_INSIDE: dict[tuple[str, str], str] = {
+    ("readv", "vec"): "do_readv: import_iovec(ITER_DEST) + copy_to_iter fill the buffers",
+    ("preadv", "vec"): "do_preadv: import_iovec(ITER_DEST) + copy_to_iter fill the buffers",
+    ("preadv2", "vec"): "do_preadv: import_iovec(ITER_DEST) + copy_to_iter fill the buffers",
+    ("process_vm_readv", "lvec"): "process_vm_rw: import_iovec(ITER_DEST) + copy_page_to_iter "
+                                  "fill the local buffers",
+    ("process_vm_writev", "rvec"): "process_vm_rw_core: copy_page_from_iter writes the target's "
+                                   "pages (the caller's own with its own pid)",
+    ("vmsplice", "uiov"): "vmsplice_to_user: import_iovec(ITER_DEST) + copy_page_to_iter fill "
+                          "the buffers from a pipe's read end",
+    ("io_submit", "iocbpp"): "io_submit_one: put_user(KIOCB_KEY, &iocb->aio_key) into each "
+                             "iocb; IOCB_CMD_PREAD/PREADV fill aio_buf (aio_setup_rw ITER_DEST)",
+    ("getxattrat", "uargs"): "copy_struct_from_user, then do_getxattr copy_to_user into the "
+                             "args.value buffer",
+    ("select", "arg"): "old_select: copy_from_user of sel_arg_struct, then kern_select writes "
+                       "inp/outp/exp/tvp",
+    ("clone3", "uargs"): "copy_clone_args_from_user; put_user of pidfd (copy_process) and "
+                         "parent_tid (kernel_clone), child_tid set/cleared by the child",
+    ("sigaltstack", "uss"): "do_sigaltstack records ss_sp; signal delivery writes frames there",
+}
+
+# The length argument of a pointer: a Word argument with one of these names right after the
+# pointer (`read(fd, buf, count)`), else right before it (`sched_getaffinity(pid, len, mask)`,
+# `getgroups(gidsetsize, list)`, `io_submit(ctx, nr, iocbpp)`); LENGTHS below overrides both.
+LEN_NAME = re.compile(r"count|len|size|usize|sz|nbytes|bufsiz|bufsize|addrlen|addr_len|optlen|"
+                      r"plen|msg_len|msgsz|sizemask|sigsetsize|argsz|rseq_len|cmdline_len|"
+                      r"cpusetsize|vlen|nfds|maxevents|nsops|gidsetsize|nr|nr_\w+|\w+cnt|"
+                      r"\w+_count|maxnode")
+# What such a length counts, from its name: elements of the pointee type, bits, or else bytes.
+ELEMENTS_NAME = re.compile(r"vlen|nfds|maxevents|nsops|gidsetsize|nr|nr_\w+|\w+cnt|\w+_count")
+BITS_NAME = re.compile(r"maxnode")
+
+# Where the rule above is wrong or silent: (call, pointer) -> (its length argument or None,
+# what it counts or None for the name's unit, why).
+LENGTHS: dict[tuple[str, str], tuple[str | None, str | None, str]] = {
+    ("rt_sigprocmask", "nset"): ("sigsetsize", "Bytes", "both sets are sigsetsize bytes"),
+    ("rt_sigtimedwait", "uthese"): ("sigsetsize", "Bytes", "the set is sigsetsize bytes"),
+    ("rt_sigtimedwait", "uts"): (None, None, "sigsetsize is the set's size, not the timeout's"),
+    ("rt_sigtimedwait_time64", "uthese"): ("sigsetsize", "Bytes", "the set is sigsetsize bytes"),
+    ("rt_sigtimedwait_time64", "uts"): (None, None, "sigsetsize is the set's, not the timeout's"),
+    ("rt_sigaction", "oact"): (None, None, "sigsetsize is the size of sa_mask inside, not of "
+                                           "the struct sigaction"),
+    ("rt_sigaction", "act"): (None, None, "as oact"),
+    ("copy_file_range", "off_in"): (None, None, "len is the byte count to copy"),
+    ("copy_file_range", "off_out"): (None, None, "len is the byte count to copy"),
+    ("splice", "off_in"): (None, None, "len is the byte count to move"),
+    ("splice", "off_out"): (None, None, "len is the byte count to move"),
+    ("futex_requeue", "waiters"): (None, None, "always two waiters; nr_wake and nr_requeue count "
+                                               "tasks"),
+    ("sendfile", "offset"): (None, None, "count is the byte count to send"),
+    ("sendfile64", "offset"): (None, None, "count is the byte count to send"),
+    ("msgsnd", "msgp"): (None, None, "load_msg: msgsz counts mtext only, after the long mtype"),
+    ("msgrcv", "msgp"): (None, None, "do_msgrcv: msgsz counts mtext only, after the long mtype"),
+    ("mincore", "vec"): (None, None, "len is the address range's; vec gets a byte per page"),
+    ("io_setup", "ctxp"): (None, None, "nr_events sizes the ring; ctxp is one aio_context_t"),
+    ("readdir", "dirent"): (None, None, "old_readdir fills one entry; count is unused"),
+    ("futex_wake", "uaddr"): (None, None, "nr is the number of waiters to wake"),
+    ("migrate_pages", "old_nodes"): ("maxnode", "Bits", "get_nodes: both masks are maxnode "
+                                                        "bits"),
+    ("migrate_pages", "new_nodes"): ("maxnode", "Bits", "get_nodes: both masks are maxnode "
+                                                        "bits"),
+    ("statfs64", "pathname"): (None, None, "sz is the size of buf"),
+    ("statfs64", "buf"): ("sz", "Bytes", "sz must be sizeof(struct statfs64)"),
+    ("move_pages", "nodes"): ("nr_pages", "Elements", "one node per page"),
+    ("move_pages", "status"): ("nr_pages", "Elements", "one status per page"),
+    ("select", "inp"): ("n", "Bits", "core_sys_select: each set holds n bits"),
+    ("select", "outp"): ("n", "Bits", "core_sys_select: each set holds n bits"),
+    ("select", "exp"): ("n", "Bits", "core_sys_select: each set holds n bits"),
+    ("_newselect", "inp"): ("n", "Bits", "core_sys_select: each set holds n bits"),
+    ("_newselect", "outp"): ("n", "Bits", "core_sys_select: each set holds n bits"),
+    ("_newselect", "exp"): ("n", "Bits", "core_sys_select: each set holds n bits"),
+    ("pselect6", "inp"): ("n", "Bits", "core_sys_select: each set holds n bits"),
+    ("pselect6", "outp"): ("n", "Bits", "core_sys_select: each set holds n bits"),
+    ("pselect6", "exp"): ("n", "Bits", "core_sys_select: each set holds n bits"),
+    ("pselect6_time64", "inp"): ("n", "Bits", "core_sys_select: each set holds n bits"),
+    ("pselect6_time64", "outp"): ("n", "Bits", "core_sys_select: each set holds n bits"),
+    ("pselect6_time64", "exp"): ("n", "Bits", "core_sys_select: each set holds n bits"),
+    ("s390_pci_mmio_read", "user_buffer"): ("length", "Bytes", "the bytes read"),
+    ("s390_pci_mmio_write", "user_buffer"): ("length", "Bytes", "the bytes written"),
 }
 
 # Calls that change memory Rust can see other than through a pointer argument: `readonly` is
@@ -192,6 +327,15 @@ CANNOT_FAIL: dict[str, str] = {
     "restart_syscall": "returns the restarted call's result",
     "rt_sigreturn": "returns the interrupted context's register",
     "sigreturn": "returns the interrupted context's register",
+    "brk": "SYSCALL_DEFINE1(brk): returns the new break, or the old one when it cannot move "
+           "(its -EINTR needs a fatal signal: the caller never sees it)",
+    "setfsuid": "__sys_setfsuid: returns the previous fsuid, never an errno",
+    "setfsgid": "__sys_setfsgid: returns the previous fsgid, never an errno",
+    "setfsuid32": "as setfsuid",
+    "setfsgid32": "as setfsgid",
+    "personality": "returns the previous personality, never an errno",
+    "sgetmask": "returns the blocked mask (a mask with high bits would decode as an errno)",
+    "ssetmask": "returns the previous blocked mask",
 }
 
 STORAGE = {"const", "volatile", "__user", "struct", "union", "enum", "signed"}
@@ -210,6 +354,8 @@ class Param:
     name: str
     ctype: str
     kind: str  # Word, Wide, In, Out
+    len: tuple[int, str] | None = None  # (index of the length argument, Bytes/Elements/Bits)
+    size: int | str = 0  # the pointee's size here (a number or a Rust size_of expression)
 
     def c(self) -> str:
         sep = "" if self.ctype.endswith("*") else " "
@@ -428,6 +574,48 @@ def resolve(entry: str, arch: Arch, defs: dict[str, list[Def]], asml: dict[str, 
     return None
 
 
+def unit_of(name: str) -> str:
+    if ELEMENTS_NAME.fullmatch(name):
+        return "Elements"
+    return "Bits" if BITS_NAME.fullmatch(name) else "Bytes"
+
+
+def assign_lengths(p: Proto, undecided: list[str]) -> None:
+    """Sets `len` of every pointer argument of `p` that has a length argument."""
+    if p.params is None or p.name in MULTIPLEXERS:
+        return
+    params = p.params
+    index = {q.name: i for i, q in enumerate(params)}
+    ptrs = [i for i, q in enumerate(params) if q.kind in ("In", "Out")]
+    lens = {i for i, q in enumerate(params) if q.kind == "Word" and LEN_NAME.fullmatch(q.name)}
+    claimed: set[int] = set()
+    done: set[int] = set()
+    for i in ptrs:
+        rule = LENGTHS.get((p.name, params[i].name))
+        if rule is None:
+            continue
+        done.add(i)
+        arg, unit, _ = rule
+        if arg is not None:
+            params[i].len = (index[arg], unit or unit_of(arg))
+            claimed.add(index[arg])
+    for i in ptrs:  # right after the pointer (a length two pointers share: rt_sigprocmask)
+        if i not in done and i + 1 in lens:
+            params[i].len = (i + 1, unit_of(params[i + 1].name))
+            claimed.add(i + 1)
+            done.add(i)
+    for i in ptrs:  # right before it, when no pointer took it
+        if i not in done and i - 1 in lens and i - 1 not in claimed:
+            params[i].len = (i - 1, unit_of(params[i - 1].name))
+            claimed.add(i - 1)
+            done.add(i)
+    left = lens - claimed
+    for i in ptrs:
+        if i not in done and left:
+            undecided.append(f"{p.name}({params[i].name}; "
+                             + ", ".join(params[j].name for j in sorted(left)) + ")")
+
+
 def rust_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -490,6 +678,16 @@ def render_arch(arch: Arch, protos: list[Proto], source: str, tbl: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def neutral_len(name: str, i: int, have: list[Proto]) -> str:
+    """Argument `i`'s length where every architecture agrees on it, as Rust."""
+    found = {p.params[i].len for p in have if p.params}
+    if len(found) != 1:
+        note(f"{name}: argument {i}'s length differs between architectures: {sorted(map(str, found))}")
+        return "None"
+    got = found.pop()
+    return "None" if got is None else f"Some(Len {{ index: {got[0]}, unit: {got[1]} }})"
+
+
 def render_neutral(per_arch: dict[str, dict[str, Proto]], source: str) -> str:
     names = sorted(set().union(*(set(t) for t in per_arch.values())))
     out = [
@@ -500,7 +698,7 @@ def render_neutral(per_arch: dict[str, dict[str, Proto]], source: str) -> str:
         "//! call writes memory, whether it can fail. Target-dependent facts (register counts,",
         "//! pairs) are checked by sys-core's per-architecture tables in `const` assertions.",
         "",
-        "use crate::kproto::{KParam, KProto, Kind::*};",
+        "use crate::kproto::{KParam, KProto, Kind::*, Len, Unit::*};",
         "",
         "/// Every system call name of any supported architecture, sorted by name.",
         "pub(crate) static PROTOS: &[KProto] = &[",
@@ -513,12 +711,16 @@ def render_neutral(per_arch: dict[str, dict[str, Proto]], source: str) -> str:
             continue
         first = have[0]
         agree = all(p.kinds() == first.kinds() for p in have)
-        writes = any(q.kind == "Out" for p in have for q in p.params or []) or \
-            name in WRITES_MEMORY
+        writes = any(q.kind == "Out" or (name, q.name) in WRITES_INSIDE
+                     for p in have for q in p.params or []) or name in WRITES_MEMORY
         params = "None"
         if agree:
-            ps = ", ".join(f"KParam {{ name: {rust_str(q.name)}, ctype: {rust_str(q.ctype)}, "
-                           f"kind: {q.kind}, len: None, writes_inside: None }}" for q in first.params or [])
+            ps = ", ".join(
+                f"KParam {{ name: {rust_str(q.name)}, ctype: {rust_str(q.ctype)}, "
+                f"kind: {q.kind}, len: {neutral_len(name, i, have)}, writes_inside: "
+                + (f"Some({rust_str(WRITES_INSIDE[(name, q.name)])})"
+                   if (name, q.name) in WRITES_INSIDE else "None")
+                + " }" for i, q in enumerate(first.params or []))
             params = f"Some(&[{ps}])"
         out.append(
             f"    KProto {{ name: {rust_str(name)}, c: {rust_str(first.c)}, params: {params}, "
@@ -591,16 +793,42 @@ def main() -> None:
         known = sum(p.params is not None for p in protos)
         note(f"proto/{arch.name}.rs: {len(protos)} calls, {known} with a prototype"
              + (f"; no definition found for {', '.join(missing)}" if missing else ""))
-    for (call, arg) in READ_ONLY:
-        if not any(call in t and t[call].params and any(q.name == arg for q in t[call].params)
-                   for t in per_arch.values()):
-            fail(f"READ_ONLY: {call}({arg}) is no argument of any architecture's {call}")
+    def has_arg(call: str, arg: str) -> bool:
+        return any(call in t and t[call].params and any(q.name == arg for q in t[call].params)
+                   for t in per_arch.values())
+
+    for list_name, entries in (("READ_ONLY", READ_ONLY), ("WRITES_INSIDE", WRITES_INSIDE)):
+        for (call, arg) in entries:
+            if not has_arg(call, arg):
+                fail(f"{list_name}: {call}({arg}) is no argument of any architecture's {call}")
+    for list_name, names in (("CANNOT_FAIL", CANNOT_FAIL), ("WRITES_MEMORY", WRITES_MEMORY),
+                             ("MULTIPLEXERS", MULTIPLEXERS)):
+        for call in names:
+            if not any(call in t for t in per_arch.values()):
+                fail(f"{list_name}: {call} is no call of any architecture")
     # Apply READ_ONLY after the check above so that kinds agree across architectures.
     for t in per_arch.values():
         for p in t.values():
             for q in p.params or []:
                 if (p.name, q.name) in READ_ONLY and q.kind == "Out":
                     q.kind = "In"
+                if (p.name, q.name) in WRITES_INSIDE and q.kind != "In":
+                    fail(f"WRITES_INSIDE: {p.name}({q.name}) is `{q.kind}`, not a pointer the "
+                         "kernel only reads (add it to READ_ONLY first)")
+    for (call, arg), (length, _, _) in LENGTHS.items():
+        if not has_arg(call, arg) or (length is not None and not has_arg(call, length)):
+            fail(f"LENGTHS: {call}({arg}, {length}) names no argument of any architecture's "
+                 f"{call}")
+    undecided: list[str] = []
+    for t in per_arch.values():
+        for p in t.values():
+            assign_lengths(p, undecided)
+    counted = {(p.name, q.name) for t in per_arch.values() for p in t.values()
+               for q in p.params or [] if q.len}
+    note(f"{len(counted)} pointer arguments (call, name) have a length argument")
+    if undecided:
+        note("length undecided (a length-like argument no pointer took; add to LENGTHS): "
+             + ", ".join(sorted(set(undecided))))
     for arch in ARCHES:
         protos = list(per_arch[arch.name].values())
         write(repo / f"sys-core/src/proto/{arch.name}.rs",

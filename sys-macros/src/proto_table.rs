@@ -4,7 +4,7 @@
 //! call writes memory, whether it can fail. Target-dependent facts (register counts,
 //! pairs) are checked by sys-core's per-architecture tables in `const` assertions.
 
-use crate::kproto::{KParam, KProto, Kind::*};
+use crate::kproto::{KParam, KProto, Kind::*, Len, Unit::*};
 
 /// Every system call name of any supported architecture, sorted by name.
 pub(crate) static PROTOS: &[KProto] = &[
@@ -67,21 +67,30 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "inp",
                 ctype: "fd_set __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 0,
+                    unit: Bits,
+                }),
                 writes_inside: None,
             },
             KParam {
                 name: "outp",
                 ctype: "fd_set __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 0,
+                    unit: Bits,
+                }),
                 writes_inside: None,
             },
             KParam {
                 name: "exp",
                 ctype: "fd_set __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 0,
+                    unit: Bits,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -222,7 +231,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "_payload",
                 ctype: "const void __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -384,7 +396,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "umyaddr",
                 ctype: "struct sockaddr __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -455,7 +470,7 @@ pub(crate) static PROTOS: &[KProto] = &[
         }]),
         writes: true,
         multiplexer: false,
-        fails: true,
+        fails: false,
     },
     KProto {
         name: "cachectl",
@@ -531,7 +546,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "cstat_range",
                 ctype: "struct cachestat_range __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -926,8 +941,23 @@ pub(crate) static PROTOS: &[KProto] = &[
     KProto {
         name: "clock_settime",
         c: "sys_clock_settime(const clockid_t which_clock, const struct __kernel_timespec __user *tp)",
-        params: None,
-        writes: true,
+        params: Some(&[
+            KParam {
+                name: "which_clock",
+                ctype: "const clockid_t",
+                kind: Word,
+                len: None,
+                writes_inside: None,
+            },
+            KParam {
+                name: "tp",
+                ctype: "const struct __kernel_timespec __user *",
+                kind: In,
+                len: None,
+                writes_inside: None,
+            },
+        ]),
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -969,9 +999,14 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "uargs",
                 ctype: "struct clone_args __user *",
-                kind: Out,
-                len: None,
-                writes_inside: None,
+                kind: In,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
+                writes_inside: Some(
+                    "copy_clone_args_from_user; put_user of pidfd (copy_process) and parent_tid (kernel_clone), child_tid set/cleared by the child",
+                ),
             },
             KParam {
                 name: "size",
@@ -1044,7 +1079,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "uservaddr",
                 ctype: "struct sockaddr __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -1303,7 +1341,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "events",
                 ctype: "struct epoll_event __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -1324,7 +1365,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "sigmask",
                 ctype: "const sigset_t __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 5,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -1354,7 +1398,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "events",
                 ctype: "struct epoll_event __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -1375,7 +1422,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "sigmask",
                 ctype: "const sigset_t __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 5,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -1405,7 +1455,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "events",
                 ctype: "struct epoll_event __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -2109,7 +2162,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "value",
                 ctype: "void __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -2146,7 +2202,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "ufattr",
                 ctype: "struct file_attr __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -2189,8 +2248,11 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "ufattr",
                 ctype: "struct file_attr __user *",
-                kind: Out,
-                len: None,
+                kind: In,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -2208,7 +2270,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -2257,7 +2319,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "list",
                 ctype: "char __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -2392,7 +2457,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "value",
                 ctype: "const void __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -2625,7 +2693,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "buf",
                 ctype: "struct statfs64 __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
         ]),
@@ -2751,7 +2822,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "waiters",
                 ctype: "struct futex_waitv __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -2777,7 +2848,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -2839,7 +2910,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "uaddr",
                 ctype: "void __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -2867,7 +2938,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "timeout",
                 ctype: "struct __kernel_timespec __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -2879,7 +2950,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -2890,8 +2961,11 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "waiters",
                 ctype: "struct futex_waitv __user *",
-                kind: Out,
-                len: None,
+                kind: In,
+                len: Some(Len {
+                    index: 1,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -2911,7 +2985,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "timeout",
                 ctype: "struct __kernel_timespec __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -2923,7 +2997,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -2934,7 +3008,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "uaddr",
                 ctype: "void __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -2960,7 +3034,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -3009,7 +3083,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "nmask",
                 ctype: "unsigned long __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bits,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -3120,7 +3197,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "buf",
                 ctype: "char __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -3150,7 +3230,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "dirent",
                 ctype: "struct linux_dirent __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -3180,7 +3263,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "dirent",
                 ctype: "struct linux_dirent64 __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -3258,7 +3344,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "grouplist",
                 ctype: "gid_t __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 0,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
         ]),
@@ -3281,7 +3370,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "grouplist",
                 ctype: "gid_t __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 0,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
         ]),
@@ -3411,7 +3503,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "ubuf",
                 ctype: "char __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -3756,7 +3851,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "value",
                 ctype: "void __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -3806,9 +3904,14 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "uargs",
                 ctype: "struct xattr_args __user *",
-                kind: Out,
-                len: None,
-                writes_inside: None,
+                kind: In,
+                len: Some(Len {
+                    index: 5,
+                    unit: Bytes,
+                }),
+                writes_inside: Some(
+                    "copy_struct_from_user, then do_getxattr copy_to_user into the args.value buffer",
+                ),
             },
             KParam {
                 name: "usize",
@@ -3830,7 +3933,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "umod",
                 ctype: "void __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -3941,7 +4047,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "iocb",
                 ctype: "struct iocb __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -4000,13 +4106,16 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "events",
                 ctype: "struct io_event __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
                 name: "timeout",
                 ctype: "struct __kernel_timespec __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -4044,13 +4153,16 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "events",
                 ctype: "struct io_event __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
                 name: "timeout",
                 ctype: "struct __kernel_timespec __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -4095,13 +4207,16 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "events",
                 ctype: "struct io_event __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
                 name: "timeout",
                 ctype: "struct __kernel_timespec __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -4161,9 +4276,14 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "iocbpp",
                 ctype: "struct iocb __user * __user *",
-                kind: Out,
-                len: None,
-                writes_inside: None,
+                kind: In,
+                len: Some(Len {
+                    index: 1,
+                    unit: Elements,
+                }),
+                writes_inside: Some(
+                    "io_submit_one: put_user(KIOCB_KEY, &iocb->aio_key) into each iocb; IOCB_CMD_PREAD/PREADV fill aio_buf (aio_setup_rw ITER_DEST)",
+                ),
             },
         ]),
         writes: true,
@@ -4206,7 +4326,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "argp",
                 ctype: "const void __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 5,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -4489,7 +4612,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "cmdline_ptr",
                 ctype: "const char __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -4526,7 +4652,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "segments",
                 ctype: "struct kexec_segment __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -4653,7 +4782,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "attr",
                 ctype: "const struct landlock_ruleset_attr __user *const",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -4780,7 +4912,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "value",
                 ctype: "void __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -4900,7 +5035,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "mnt_ids",
                 ctype: "u64 __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -4937,7 +5075,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "ns_ids",
                 ctype: "u64 __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -4974,7 +5115,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "list",
                 ctype: "char __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -5018,7 +5162,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "list",
                 ctype: "char __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 4,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -5048,7 +5195,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "list",
                 ctype: "char __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -5138,7 +5288,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "value",
                 ctype: "const void __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -5241,8 +5394,11 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "ctx",
                 ctype: "struct lsm_ctx __user *",
-                kind: Out,
-                len: None,
+                kind: In,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -5260,7 +5416,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -5399,7 +5555,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "nmask",
                 ctype: "const unsigned long __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 4,
+                    unit: Bits,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -5510,14 +5669,20 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "old_nodes",
                 ctype: "const unsigned long __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bits,
+                }),
                 writes_inside: None,
             },
             KParam {
                 name: "new_nodes",
                 ctype: "const unsigned long __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bits,
+                }),
                 writes_inside: None,
             },
         ]),
@@ -5903,8 +6068,11 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "uattr",
                 ctype: "struct mount_attr __user *",
-                kind: Out,
-                len: None,
+                kind: In,
+                len: Some(Len {
+                    index: 4,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -5915,7 +6083,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -5984,7 +6152,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "pages",
                 ctype: "const void __user * __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -5992,14 +6160,20 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "nodes",
                 ctype: "const int __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
                 name: "status",
                 ctype: "int __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -6149,7 +6323,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "u_msg_ptr",
                 ctype: "char __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -6193,7 +6370,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "u_msg_ptr",
                 ctype: "char __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -6237,7 +6417,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "u_msg_ptr",
                 ctype: "const char __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -6281,7 +6464,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "u_msg_ptr",
                 ctype: "const char __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -6875,7 +7061,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "handle",
                 ctype: "struct file_handle __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -6887,7 +7073,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -6949,8 +7135,11 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "uattr",
                 ctype: "struct mount_attr __user *",
-                kind: Out,
-                len: None,
+                kind: In,
+                len: Some(Len {
+                    index: 4,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -6961,7 +7150,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -7023,8 +7212,11 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "how",
                 ctype: "struct open_how __user *",
-                kind: Out,
-                len: None,
+                kind: In,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -7035,7 +7227,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -7113,7 +7305,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "buf",
                 ctype: "void __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
         ]),
@@ -7156,12 +7351,15 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "buf",
                 ctype: "void __user *",
-                kind: Out,
-                len: None,
+                kind: In,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -7221,7 +7419,7 @@ pub(crate) static PROTOS: &[KProto] = &[
         }]),
         writes: false,
         multiplexer: false,
-        fails: true,
+        fails: false,
     },
     KProto {
         name: "pidfd_getfd",
@@ -7297,7 +7495,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "info",
                 ctype: "siginfo_t __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -7309,7 +7507,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -7455,7 +7653,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "ufds",
                 ctype: "struct pollfd __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -7485,7 +7686,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "ufds",
                 ctype: "struct pollfd __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -7506,7 +7710,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "sigmask",
                 ctype: "const sigset_t __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 4,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -7529,7 +7736,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "ufds",
                 ctype: "struct pollfd __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -7550,7 +7760,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "sigmask",
                 ctype: "const sigset_t __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 4,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -7624,7 +7837,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "buf",
                 ctype: "char __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -7661,8 +7877,13 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "vec",
                 ctype: "const struct iovec __user *",
                 kind: In,
-                len: None,
-                writes_inside: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
+                writes_inside: Some(
+                    "do_preadv: import_iovec(ITER_DEST) + copy_to_iter fill the buffers",
+                ),
             },
             KParam {
                 name: "vlen",
@@ -7686,7 +7907,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: false,
+        writes: true,
         multiplexer: false,
         fails: true,
     },
@@ -7705,8 +7926,13 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "vec",
                 ctype: "const struct iovec __user *",
                 kind: In,
-                len: None,
-                writes_inside: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
+                writes_inside: Some(
+                    "do_preadv: import_iovec(ITER_DEST) + copy_to_iter fill the buffers",
+                ),
             },
             KParam {
                 name: "vlen",
@@ -7737,7 +7963,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: false,
+        writes: true,
         multiplexer: false,
         fails: true,
     },
@@ -7793,7 +8019,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "vec",
                 ctype: "const struct iovec __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -7860,8 +8089,13 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "lvec",
                 ctype: "const struct iovec __user *",
                 kind: In,
-                len: None,
-                writes_inside: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
+                writes_inside: Some(
+                    "process_vm_rw: import_iovec(ITER_DEST) + copy_page_to_iter fill the local buffers",
+                ),
             },
             KParam {
                 name: "liovcnt",
@@ -7874,7 +8108,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "rvec",
                 ctype: "const struct iovec __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 4,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -7892,7 +8129,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: false,
+        writes: true,
         multiplexer: false,
         fails: true,
     },
@@ -7911,7 +8148,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "lvec",
                 ctype: "const struct iovec __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -7925,8 +8165,13 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "rvec",
                 ctype: "const struct iovec __user *",
                 kind: In,
-                len: None,
-                writes_inside: None,
+                len: Some(Len {
+                    index: 4,
+                    unit: Elements,
+                }),
+                writes_inside: Some(
+                    "process_vm_rw_core: copy_page_from_iter writes the target's pages (the caller's own with its own pid)",
+                ),
             },
             KParam {
                 name: "riovcnt",
@@ -7962,21 +8207,30 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "inp",
                 ctype: "fd_set __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 0,
+                    unit: Bits,
+                }),
                 writes_inside: None,
             },
             KParam {
                 name: "outp",
                 ctype: "fd_set __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 0,
+                    unit: Bits,
+                }),
                 writes_inside: None,
             },
             KParam {
                 name: "exp",
                 ctype: "fd_set __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 0,
+                    unit: Bits,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -7989,7 +8243,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "sig",
                 ctype: "void __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -8013,21 +8267,30 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "inp",
                 ctype: "fd_set __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 0,
+                    unit: Bits,
+                }),
                 writes_inside: None,
             },
             KParam {
                 name: "outp",
                 ctype: "fd_set __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 0,
+                    unit: Bits,
+                }),
                 writes_inside: None,
             },
             KParam {
                 name: "exp",
                 ctype: "fd_set __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 0,
+                    unit: Bits,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -8040,7 +8303,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "sig",
                 ctype: "void __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -8101,7 +8364,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "buf",
                 ctype: "const char __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -8138,7 +8404,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "vec",
                 ctype: "const struct iovec __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -8182,7 +8451,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "vec",
                 ctype: "const struct iovec __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -8307,7 +8579,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "buf",
                 ctype: "char __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -8397,7 +8672,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "buf",
                 ctype: "char __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -8434,7 +8712,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "buf",
                 ctype: "char __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -8464,8 +8745,13 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "vec",
                 ctype: "const struct iovec __user *",
                 kind: In,
-                len: None,
-                writes_inside: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
+                writes_inside: Some(
+                    "do_readv: import_iovec(ITER_DEST) + copy_to_iter fill the buffers",
+                ),
             },
             KParam {
                 name: "vlen",
@@ -8475,7 +8761,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: false,
+        writes: true,
         multiplexer: false,
         fails: true,
     },
@@ -8507,12 +8793,12 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "arg",
                 ctype: "void __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -8531,7 +8817,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "ubuf",
                 ctype: "void __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -8568,7 +8857,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "ubuf",
                 ctype: "void __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -8619,7 +8911,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "mmsg",
                 ctype: "struct mmsghdr __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -8663,7 +8958,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "mmsg",
                 ctype: "struct mmsghdr __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -9013,7 +9311,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "pairs",
                 ctype: "struct riscv_hwprobe __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -9034,7 +9335,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "cpus",
                 ctype: "unsigned long __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -9071,7 +9375,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "rseq",
                 ctype: "struct rseq __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -9153,7 +9460,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "uset",
                 ctype: "sigset_t __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -9183,14 +9493,20 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "nset",
                 ctype: "sigset_t __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
                 name: "oset",
                 ctype: "sigset_t __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -9250,8 +9566,11 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "unewset",
                 ctype: "sigset_t __user *",
-                kind: Out,
-                len: None,
+                kind: In,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -9262,7 +9581,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -9274,7 +9593,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "uthese",
                 ctype: "const sigset_t __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -9311,7 +9633,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "uthese",
                 ctype: "const sigset_t __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -9429,7 +9754,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "user_buffer",
                 ctype: "void __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -9459,7 +9787,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "user_buffer",
                 ctype: "const void __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -9584,7 +9915,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "user_mask_ptr",
                 ctype: "unsigned long __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
         ]),
@@ -9607,7 +9941,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "uattr",
                 ctype: "struct sched_attr __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -9734,7 +10071,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "user_mask_ptr",
                 ctype: "unsigned long __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
         ]),
@@ -9953,7 +10293,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "tsops",
                 ctype: "struct sembuf __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -9971,8 +10314,40 @@ pub(crate) static PROTOS: &[KProto] = &[
     KProto {
         name: "semtimedop",
         c: "sys_semtimedop(int semid, struct sembuf __user *tsops, unsigned int nsops, const struct __kernel_timespec __user *timeout)",
-        params: None,
-        writes: true,
+        params: Some(&[
+            KParam {
+                name: "semid",
+                ctype: "int",
+                kind: Word,
+                len: None,
+                writes_inside: None,
+            },
+            KParam {
+                name: "tsops",
+                ctype: "struct sembuf __user *",
+                kind: In,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
+                writes_inside: None,
+            },
+            KParam {
+                name: "nsops",
+                ctype: "unsigned int",
+                kind: Word,
+                len: None,
+                writes_inside: None,
+            },
+            KParam {
+                name: "timeout",
+                ctype: "const struct __kernel_timespec __user *",
+                kind: In,
+                len: None,
+                writes_inside: None,
+            },
+        ]),
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -9991,7 +10366,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "tsops",
                 ctype: "struct sembuf __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -10027,8 +10405,11 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "buff",
                 ctype: "void __user *",
-                kind: Out,
-                len: None,
+                kind: In,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -10046,7 +10427,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -10139,7 +10520,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "mmsg",
                 ctype: "struct mmsghdr __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -10206,7 +10590,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "buff",
                 ctype: "void __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -10227,7 +10614,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "addr",
                 ctype: "struct sockaddr __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 5,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -10257,7 +10647,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "nmask",
                 ctype: "const unsigned long __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bits,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -10317,7 +10710,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "head",
                 ctype: "struct robust_list_head __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -10362,7 +10758,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "name",
                 ctype: "char __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -10389,7 +10788,7 @@ pub(crate) static PROTOS: &[KProto] = &[
         }]),
         writes: false,
         multiplexer: false,
-        fails: true,
+        fails: false,
     },
     KProto {
         name: "setfsgid32",
@@ -10403,7 +10802,7 @@ pub(crate) static PROTOS: &[KProto] = &[
         }]),
         writes: false,
         multiplexer: false,
-        fails: true,
+        fails: false,
     },
     KProto {
         name: "setfsuid",
@@ -10417,7 +10816,7 @@ pub(crate) static PROTOS: &[KProto] = &[
         }]),
         writes: false,
         multiplexer: false,
-        fails: true,
+        fails: false,
     },
     KProto {
         name: "setfsuid32",
@@ -10431,7 +10830,7 @@ pub(crate) static PROTOS: &[KProto] = &[
         }]),
         writes: false,
         multiplexer: false,
-        fails: true,
+        fails: false,
     },
     KProto {
         name: "setgid",
@@ -10476,7 +10875,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "grouplist",
                 ctype: "gid_t __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 0,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
         ]),
@@ -10499,7 +10901,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "grouplist",
                 ctype: "gid_t __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 0,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
         ]),
@@ -10515,7 +10920,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "name",
                 ctype: "char __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -10908,7 +11316,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "optval",
                 ctype: "char __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 4,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -10996,7 +11407,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "value",
                 ctype: "const void __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 3,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -11054,7 +11468,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "uargs",
                 ctype: "const struct xattr_args __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 5,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -11075,7 +11492,7 @@ pub(crate) static PROTOS: &[KProto] = &[
         params: Some(&[]),
         writes: false,
         multiplexer: false,
-        fails: true,
+        fails: false,
     },
     KProto {
         name: "shmat",
@@ -11243,7 +11660,9 @@ pub(crate) static PROTOS: &[KProto] = &[
                 ctype: "const stack_t __user *",
                 kind: In,
                 len: None,
-                writes_inside: None,
+                writes_inside: Some(
+                    "do_sigaltstack records ss_sp; signal delivery writes frames there",
+                ),
             },
             KParam {
                 name: "uoss",
@@ -11294,8 +11713,11 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "user_mask",
                 ctype: "sigset_t __user *",
-                kind: Out,
-                len: None,
+                kind: In,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -11306,7 +11728,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -11324,8 +11746,11 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "user_mask",
                 ctype: "sigset_t __user *",
-                kind: Out,
-                len: None,
+                kind: In,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -11343,7 +11768,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -11375,7 +11800,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "nset",
                 ctype: "old_sigset_t __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -11403,7 +11828,7 @@ pub(crate) static PROTOS: &[KProto] = &[
         name: "sigsuspend",
         c: "sys_sigsuspend(int unused1, int unused2, old_sigset_t mask)",
         params: None,
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -11627,7 +12052,7 @@ pub(crate) static PROTOS: &[KProto] = &[
         }]),
         writes: false,
         multiplexer: false,
-        fails: true,
+        fails: false,
     },
     KProto {
         name: "stat",
@@ -11720,7 +12145,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "buf",
                 ctype: "struct statfs64 __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 1,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
         ]),
@@ -11743,7 +12171,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "buf",
                 ctype: "struct statmount __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -11815,11 +12246,11 @@ pub(crate) static PROTOS: &[KProto] = &[
         params: Some(&[KParam {
             name: "tptr",
             ctype: "old_time32_t __user *",
-            kind: Out,
+            kind: In,
             len: None,
             writes_inside: None,
         }]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -12136,7 +12567,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "buf",
                 ctype: "char __user *",
                 kind: Out,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -12369,7 +12803,36 @@ pub(crate) static PROTOS: &[KProto] = &[
     KProto {
         name: "timer_settime",
         c: "sys_timer_settime(timer_t timer_id, int flags, const struct __kernel_itimerspec __user *new_setting, struct __kernel_itimerspec __user *old_setting)",
-        params: None,
+        params: Some(&[
+            KParam {
+                name: "timer_id",
+                ctype: "timer_t",
+                kind: Word,
+                len: None,
+                writes_inside: None,
+            },
+            KParam {
+                name: "flags",
+                ctype: "int",
+                kind: Word,
+                len: None,
+                writes_inside: None,
+            },
+            KParam {
+                name: "new_setting",
+                ctype: "const struct __kernel_itimerspec __user *",
+                kind: In,
+                len: None,
+                writes_inside: None,
+            },
+            KParam {
+                name: "old_setting",
+                ctype: "struct __kernel_itimerspec __user *",
+                kind: Out,
+                len: None,
+                writes_inside: None,
+            },
+        ]),
         writes: true,
         multiplexer: false,
         fails: true,
@@ -12680,11 +13143,11 @@ pub(crate) static PROTOS: &[KProto] = &[
         params: Some(&[KParam {
             name: "name",
             ctype: "char __user *",
-            kind: Out,
+            kind: In,
             len: None,
             writes_inside: None,
         }]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -12695,7 +13158,7 @@ pub(crate) static PROTOS: &[KProto] = &[
             KParam {
                 name: "name",
                 ctype: "char __user *",
-                kind: Out,
+                kind: In,
                 len: None,
                 writes_inside: None,
             },
@@ -12707,7 +13170,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: true,
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -12881,8 +13344,23 @@ pub(crate) static PROTOS: &[KProto] = &[
     KProto {
         name: "utime",
         c: "sys_utime(char __user *filename, struct utimbuf __user *times)",
-        params: None,
-        writes: true,
+        params: Some(&[
+            KParam {
+                name: "filename",
+                ctype: "char __user *",
+                kind: In,
+                len: None,
+                writes_inside: None,
+            },
+            KParam {
+                name: "times",
+                ctype: "struct utimbuf __user *",
+                kind: In,
+                len: None,
+                writes_inside: None,
+            },
+        ]),
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -12963,8 +13441,23 @@ pub(crate) static PROTOS: &[KProto] = &[
     KProto {
         name: "utimes",
         c: "sys_utimes(char __user *filename, struct __kernel_old_timeval __user *utimes)",
-        params: None,
-        writes: true,
+        params: Some(&[
+            KParam {
+                name: "filename",
+                ctype: "char __user *",
+                kind: In,
+                len: None,
+                writes_inside: None,
+            },
+            KParam {
+                name: "utimes",
+                ctype: "struct __kernel_old_timeval __user *",
+                kind: In,
+                len: None,
+                writes_inside: None,
+            },
+        ]),
+        writes: false,
         multiplexer: false,
         fails: true,
     },
@@ -13036,8 +13529,13 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "uiov",
                 ctype: "const struct iovec __user *",
                 kind: In,
-                len: None,
-                writes_inside: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
+                writes_inside: Some(
+                    "vmsplice_to_user: import_iovec(ITER_DEST) + copy_page_to_iter fill the buffers from a pipe's read end",
+                ),
             },
             KParam {
                 name: "nr_segs",
@@ -13054,7 +13552,7 @@ pub(crate) static PROTOS: &[KProto] = &[
                 writes_inside: None,
             },
         ]),
-        writes: false,
+        writes: true,
         multiplexer: false,
         fails: true,
     },
@@ -13184,7 +13682,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "buf",
                 ctype: "const char __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Bytes,
+                }),
                 writes_inside: None,
             },
             KParam {
@@ -13214,7 +13715,10 @@ pub(crate) static PROTOS: &[KProto] = &[
                 name: "vec",
                 ctype: "const struct iovec __user *",
                 kind: In,
-                len: None,
+                len: Some(Len {
+                    index: 2,
+                    unit: Elements,
+                }),
                 writes_inside: None,
             },
             KParam {

@@ -37,7 +37,7 @@ pub const io_submit: Proto = Proto::new(
     &[
         Param::new("ctx_id", "aio_context_t", Word, false),
         Param::new("nr", "long", Word, false),
-        Param::new("iocbpp", "struct iocb __user * __user *", Out, false),
+        Param::new("iocbpp", "struct iocb __user * __user *", In, false),
     ],
     3,
     true,
@@ -50,7 +50,7 @@ pub const io_cancel: Proto = Proto::new(
     "sys_io_cancel(aio_context_t ctx_id, struct iocb __user *iocb, struct io_event __user *result)",
     &[
         Param::new("ctx_id", "aio_context_t", Word, false),
-        Param::new("iocb", "struct iocb __user *", Out, false),
+        Param::new("iocb", "struct iocb __user *", In, false),
         Param::new("result", "struct io_event __user *", Out, false),
     ],
     3,
@@ -67,7 +67,7 @@ pub const io_getevents: Proto = Proto::new(
         Param::new("min_nr", "long", Word, false),
         Param::new("nr", "long", Word, false),
         Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
     ],
     5,
     true,
@@ -525,7 +525,7 @@ pub const umount2: Proto = Proto::new(
     "sys_umount",
     "sys_umount(char __user *name, int flags)",
     &[
-        Param::new("name", "char __user *", Out, false),
+        Param::new("name", "char __user *", In, false),
         Param::new("flags", "int", Word, false),
     ],
     2,
@@ -966,7 +966,7 @@ pub const pselect6: Proto = Proto::new(
         Param::new("outp", "fd_set __user *", Out, false),
         Param::new("exp", "fd_set __user *", Out, false),
         Param::new("tsp", "struct __kernel_timespec __user *", Out, false),
-        Param::new("sig", "void __user *", Out, false),
+        Param::new("sig", "void __user *", In, false),
     ],
     6,
     true,
@@ -995,7 +995,7 @@ pub const signalfd4: Proto = Proto::new(
     "sys_signalfd4(int ufd, sigset_t __user *user_mask, size_t sizemask, int flags)",
     &[
         Param::new("ufd", "int", Word, false),
-        Param::new("user_mask", "sigset_t __user *", Out, false),
+        Param::new("user_mask", "sigset_t __user *", In, false),
         Param::new("sizemask", "size_t", Word, false),
         Param::new("flags", "int", Word, false),
     ],
@@ -1234,7 +1234,7 @@ pub const personality: Proto = Proto::new(
     "sys_personality(unsigned int personality)",
     &[Param::new("personality", "unsigned int", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_exit(int error_code)` (kernel/exit.c:1094)
 pub const exit: Proto = Proto::new(
@@ -1784,7 +1784,7 @@ pub const rt_sigsuspend: Proto = Proto::new(
     "sys_rt_sigsuspend",
     "sys_rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)",
     &[
-        Param::new("unewset", "sigset_t __user *", Out, false),
+        Param::new("unewset", "sigset_t __user *", In, false),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
     2,
@@ -1909,7 +1909,7 @@ pub const reboot: Proto = Proto::new(
         Param::new("magic1", "int", Word, false),
         Param::new("magic2", "int", Word, false),
         Param::new("cmd", "unsigned int", Word, false),
-        Param::new("arg", "void __user *", Out, false),
+        Param::new("arg", "void __user *", In, false),
     ],
     4,
     true,
@@ -2024,7 +2024,7 @@ pub const setfsuid: Proto = Proto::new(
     "sys_setfsuid(uid_t uid)",
     &[Param::new("uid", "uid_t", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_setfsgid(gid_t gid)` (kernel/sys.c:983)
 pub const setfsgid: Proto = Proto::new(
@@ -2034,7 +2034,7 @@ pub const setfsgid: Proto = Proto::new(
     "sys_setfsgid(gid_t gid)",
     &[Param::new("gid", "gid_t", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_times(struct tms __user *tbuf)` (kernel/sys.c:1063)
 pub const times: Proto = Proto::new(
@@ -2843,7 +2843,7 @@ pub const brk: Proto = Proto::new(
     "sys_brk(unsigned long brk)",
     &[Param::new("brk", "unsigned long", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_munmap(unsigned long addr, size_t len)` (mm/mmap.c:1090)
 pub const munmap: Proto = Proto::new(
@@ -3195,7 +3195,7 @@ pub const move_pages: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("nr_pages", "unsigned long", Word, false),
-        Param::new("pages", "const void __user * __user *", Out, false),
+        Param::new("pages", "const void __user * __user *", In, false),
         Param::new("nodes", "const int __user *", In, false),
         Param::new("status", "int __user *", Out, false),
         Param::new("flags", "int", Word, false),
@@ -3348,7 +3348,7 @@ pub const open_by_handle_at: Proto = Proto::new(
     "sys_open_by_handle_at(int mountdirfd, struct file_handle __user *handle, int flags)",
     &[
         Param::new("mountdirfd", "int", Word, false),
-        Param::new("handle", "struct file_handle __user *", Out, false),
+        Param::new("handle", "struct file_handle __user *", In, false),
         Param::new("flags", "int", Word, false),
     ],
     3,
@@ -3746,7 +3746,7 @@ pub const io_pgetevents: Proto = Proto::new(
         Param::new("min_nr", "long", Word, false),
         Param::new("nr", "long", Word, false),
         Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
         Param::new("usig", "const struct __aio_sigset __user *", In, false),
     ],
     6,
@@ -3792,7 +3792,7 @@ pub const pidfd_send_signal: Proto = Proto::new(
     &[
         Param::new("pidfd", "int", Word, false),
         Param::new("sig", "int", Word, false),
-        Param::new("info", "siginfo_t __user *", Out, false),
+        Param::new("info", "siginfo_t __user *", In, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
     4,
@@ -3950,7 +3950,7 @@ pub const clone3: Proto = Proto::new(
     "sys_clone3",
     "sys_clone3(struct clone_args __user *uargs, size_t size)",
     &[
-        Param::new("uargs", "struct clone_args __user *", Out, false),
+        Param::new("uargs", "struct clone_args __user *", In, false),
         Param::new("size", "size_t", Word, false),
     ],
     2,
@@ -3979,7 +3979,7 @@ pub const openat2: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("how", "struct open_how __user *", Out, false),
+        Param::new("how", "struct open_how __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     4,
@@ -4062,7 +4062,7 @@ pub const mount_setattr: Proto = Proto::new(
         Param::new("dfd", "int", Word, false),
         Param::new("path", "const char __user *", In, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("uattr", "struct mount_attr __user *", Out, false),
+        Param::new("uattr", "struct mount_attr __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     5,
@@ -4160,10 +4160,10 @@ pub const futex_waitv: Proto = Proto::new(
     "sys_futex_waitv",
     "sys_futex_waitv(struct futex_waitv __user *waiters, unsigned int nr_futexes, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)",
     &[
-        Param::new("waiters", "struct futex_waitv __user *", Out, false),
+        Param::new("waiters", "struct futex_waitv __user *", In, false),
         Param::new("nr_futexes", "unsigned int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
         Param::new("clockid", "clockid_t", Word, false),
     ],
     5,
@@ -4192,7 +4192,7 @@ pub const cachestat: Proto = Proto::new(
     "sys_cachestat(unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags)",
     &[
         Param::new("fd", "unsigned int", Word, false),
-        Param::new("cstat_range", "struct cachestat_range __user *", Out, false),
+        Param::new("cstat_range", "struct cachestat_range __user *", In, false),
         Param::new("cstat", "struct cachestat __user *", Out, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -4235,7 +4235,7 @@ pub const futex_wake: Proto = Proto::new(
     "sys_futex_wake",
     "sys_futex_wake(void __user *uaddr, unsigned long mask, int nr, unsigned int flags)",
     &[
-        Param::new("uaddr", "void __user *", Out, false),
+        Param::new("uaddr", "void __user *", In, false),
         Param::new("mask", "unsigned long", Word, false),
         Param::new("nr", "int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
@@ -4250,11 +4250,11 @@ pub const futex_wait: Proto = Proto::new(
     "sys_futex_wait",
     "sys_futex_wait(void __user *uaddr, unsigned long val, unsigned long mask, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)",
     &[
-        Param::new("uaddr", "void __user *", Out, false),
+        Param::new("uaddr", "void __user *", In, false),
         Param::new("val", "unsigned long", Word, false),
         Param::new("mask", "unsigned long", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
         Param::new("clockid", "clockid_t", Word, false),
     ],
     6,
@@ -4267,7 +4267,7 @@ pub const futex_requeue: Proto = Proto::new(
     "sys_futex_requeue",
     "sys_futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)",
     &[
-        Param::new("waiters", "struct futex_waitv __user *", Out, false),
+        Param::new("waiters", "struct futex_waitv __user *", In, false),
         Param::new("flags", "unsigned int", Word, false),
         Param::new("nr_wake", "int", Word, false),
         Param::new("nr_requeue", "int", Word, false),
@@ -4328,7 +4328,7 @@ pub const lsm_set_self_attr: Proto = Proto::new(
     "sys_lsm_set_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 size, u32 flags)",
     &[
         Param::new("attr", "unsigned int", Word, false),
-        Param::new("ctx", "struct lsm_ctx __user *", Out, false),
+        Param::new("ctx", "struct lsm_ctx __user *", In, false),
         Param::new("size", "u32", Word, false),
         Param::new("flags", "u32", Word, false),
     ],
@@ -4391,7 +4391,7 @@ pub const getxattrat: Proto = Proto::new(
         Param::new("pathname", "const char __user *", In, false),
         Param::new("at_flags", "unsigned int", Word, false),
         Param::new("name", "const char __user *", In, false),
-        Param::new("uargs", "struct xattr_args __user *", Out, false),
+        Param::new("uargs", "struct xattr_args __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     6,
@@ -4438,7 +4438,7 @@ pub const open_tree_attr: Proto = Proto::new(
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
         Param::new("flags", "unsigned", Word, false),
-        Param::new("uattr", "struct mount_attr __user *", Out, false),
+        Param::new("uattr", "struct mount_attr __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     5,
@@ -4469,7 +4469,7 @@ pub const file_setattr: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("ufattr", "struct file_attr __user *", Out, false),
+        Param::new("ufattr", "struct file_attr __user *", In, false),
         Param::new("usize", "size_t", Word, false),
         Param::new("at_flags", "unsigned int", Word, false),
     ],

@@ -246,7 +246,7 @@ pub const umount: Proto = Proto::new(
     4022,
     "sys_oldumount",
     "sys_oldumount(char __user *name)",
-    &[Param::new("name", "char __user *", Out, false)],
+    &[Param::new("name", "char __user *", In, false)],
     1,
     true,
 );
@@ -276,7 +276,7 @@ pub const stime: Proto = Proto::new(
     4025,
     "sys_stime32",
     "sys_stime32(old_time32_t __user *tptr)",
-    &[Param::new("tptr", "old_time32_t __user *", Out, false)],
+    &[Param::new("tptr", "old_time32_t __user *", In, false)],
     1,
     true,
 );
@@ -434,7 +434,7 @@ pub const brk: Proto = Proto::new(
     "sys_brk(unsigned long brk)",
     &[Param::new("brk", "unsigned long", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_setgid(gid_t gid)` (kernel/sys.c:514)
 pub const setgid: Proto = Proto::new(
@@ -495,7 +495,7 @@ pub const umount2: Proto = Proto::new(
     "sys_umount",
     "sys_umount(char __user *name, int flags)",
     &[
-        Param::new("name", "char __user *", Out, false),
+        Param::new("name", "char __user *", In, false),
         Param::new("flags", "int", Word, false),
     ],
     2,
@@ -661,7 +661,7 @@ pub const sgetmask: Proto = Proto::new(
     "sys_sgetmask(void)",
     &[],
     0,
-    true,
+    false,
 );
 /// `sys_ssetmask(int newmask)` (kernel/signal.c:4861)
 pub const ssetmask: Proto = Proto::new(
@@ -671,7 +671,7 @@ pub const ssetmask: Proto = Proto::new(
     "sys_ssetmask(int newmask)",
     &[Param::new("newmask", "int", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_setreuid(uid_t ruid, uid_t euid)` (kernel/sys.c:634)
 pub const setreuid: Proto = Proto::new(
@@ -705,7 +705,7 @@ pub const sigsuspend: Proto = Proto::new(
     4072,
     "sys_sigsuspend",
     "sys_sigsuspend(sigset_t __user *uset)",
-    &[Param::new("uset", "sigset_t __user *", Out, false)],
+    &[Param::new("uset", "sigset_t __user *", In, false)],
     1,
     true,
 );
@@ -887,7 +887,7 @@ pub const reboot: Proto = Proto::new(
         Param::new("magic1", "int", Word, false),
         Param::new("magic2", "int", Word, false),
         Param::new("cmd", "unsigned int", Word, false),
-        Param::new("arg", "void __user *", Out, false),
+        Param::new("arg", "void __user *", In, false),
     ],
     4,
     true,
@@ -1330,7 +1330,7 @@ pub const sigprocmask: Proto = Proto::new(
     "sys_sigprocmask(int how, old_sigset_t __user *nset, old_sigset_t __user *oset)",
     &[
         Param::new("how", "int", Word, false),
-        Param::new("nset", "old_sigset_t __user *", Out, false),
+        Param::new("nset", "old_sigset_t __user *", In, false),
         Param::new("oset", "old_sigset_t __user *", Out, false),
     ],
     3,
@@ -1426,7 +1426,7 @@ pub const personality: Proto = Proto::new(
     "sys_personality(unsigned int personality)",
     &[Param::new("personality", "unsigned int", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_ni_syscall()` (arch/mips/kernel/syscalls/syscall_o32.tbl)
 pub const afs_syscall: Proto = Proto::unknown("afs_syscall", 4137, "sys_ni_syscall");
@@ -1438,7 +1438,7 @@ pub const setfsuid: Proto = Proto::new(
     "sys_setfsuid(uid_t uid)",
     &[Param::new("uid", "uid_t", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_setfsgid(gid_t gid)` (kernel/sys.c:983)
 pub const setfsgid: Proto = Proto::new(
@@ -1448,7 +1448,7 @@ pub const setfsgid: Proto = Proto::new(
     "sys_setfsgid(gid_t gid)",
     &[Param::new("gid", "gid_t", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_llseek(unsigned int fd, unsigned long offset_high, unsigned long offset_low, loff_t __user *result, unsigned int whence)` (fs/read_write.c:426)
 pub const _llseek: Proto = Proto::new(
@@ -1938,7 +1938,7 @@ pub const send: Proto = Proto::new(
     "sys_send(int fd, void __user *buff, size_t len, unsigned int flags)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("buff", "void __user *", Out, false),
+        Param::new("buff", "void __user *", In, false),
         Param::new("len", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -2213,7 +2213,7 @@ pub const rt_sigsuspend: Proto = Proto::new(
     "sys_rt_sigsuspend",
     "sys_rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)",
     &[
-        Param::new("unewset", "sigset_t __user *", Out, false),
+        Param::new("unewset", "sigset_t __user *", In, false),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
     2,
@@ -2792,7 +2792,7 @@ pub const io_getevents: Proto = Proto::new(
         Param::new("min_nr", "__s32", Word, false),
         Param::new("nr", "__s32", Word, false),
         Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct old_timespec32 __user *", Out, false),
+        Param::new("timeout", "struct old_timespec32 __user *", In, false),
     ],
     5,
     true,
@@ -2806,7 +2806,7 @@ pub const io_submit: Proto = Proto::new(
     &[
         Param::new("ctx_id", "aio_context_t", Word, false),
         Param::new("nr", "long", Word, false),
-        Param::new("iocbpp", "struct iocb __user * __user *", Out, false),
+        Param::new("iocbpp", "struct iocb __user * __user *", In, false),
     ],
     3,
     true,
@@ -2819,7 +2819,7 @@ pub const io_cancel: Proto = Proto::new(
     "sys_io_cancel(aio_context_t ctx_id, struct iocb __user *iocb, struct io_event __user *result)",
     &[
         Param::new("ctx_id", "aio_context_t", Word, false),
-        Param::new("iocb", "struct iocb __user *", Out, false),
+        Param::new("iocb", "struct iocb __user *", In, false),
         Param::new("result", "struct io_event __user *", Out, false),
     ],
     3,
@@ -2979,7 +2979,7 @@ pub const timer_settime: Proto = Proto::new(
     &[
         Param::new("timer_id", "timer_t", Word, false),
         Param::new("flags", "int", Word, false),
-        Param::new("new", "struct old_itimerspec32 __user *", Out, false),
+        Param::new("new", "struct old_itimerspec32 __user *", In, false),
         Param::new("old", "struct old_itimerspec32 __user *", Out, false),
     ],
     4,
@@ -3026,7 +3026,7 @@ pub const clock_settime: Proto = Proto::new(
     "sys_clock_settime32(const clockid_t which_clock, struct old_timespec32 __user *tp)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("tp", "struct old_timespec32 __user *", Out, false),
+        Param::new("tp", "struct old_timespec32 __user *", In, false),
     ],
     2,
     true,
@@ -3575,7 +3575,7 @@ pub const pselect6: Proto = Proto::new(
         Param::new("outp", "fd_set __user *", Out, false),
         Param::new("exp", "fd_set __user *", Out, false),
         Param::new("tsp", "struct old_timespec32 __user *", Out, false),
-        Param::new("sig", "void __user *", Out, false),
+        Param::new("sig", "void __user *", In, false),
     ],
     6,
     true,
@@ -3677,7 +3677,7 @@ pub const move_pages: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("nr_pages", "unsigned long", Word, false),
-        Param::new("pages", "const void __user * __user *", Out, false),
+        Param::new("pages", "const void __user * __user *", In, false),
         Param::new("nodes", "const int __user *", In, false),
         Param::new("status", "int __user *", Out, false),
         Param::new("flags", "int", Word, false),
@@ -3813,7 +3813,7 @@ pub const signalfd: Proto = Proto::new(
     "sys_signalfd(int ufd, sigset_t __user *user_mask, size_t sizemask)",
     &[
         Param::new("ufd", "int", Word, false),
-        Param::new("user_mask", "sigset_t __user *", Out, false),
+        Param::new("user_mask", "sigset_t __user *", In, false),
         Param::new("sizemask", "size_t", Word, false),
     ],
     3,
@@ -3895,7 +3895,7 @@ pub const signalfd4: Proto = Proto::new(
     "sys_signalfd4(int ufd, sigset_t __user *user_mask, size_t sizemask, int flags)",
     &[
         Param::new("ufd", "int", Word, false),
-        Param::new("user_mask", "sigset_t __user *", Out, false),
+        Param::new("user_mask", "sigset_t __user *", In, false),
         Param::new("sizemask", "size_t", Word, false),
         Param::new("flags", "int", Word, false),
     ],
@@ -4124,7 +4124,7 @@ pub const open_by_handle_at: Proto = Proto::new(
     "sys_open_by_handle_at(int mountdirfd, struct file_handle __user *handle, int flags)",
     &[
         Param::new("mountdirfd", "int", Word, false),
-        Param::new("handle", "struct file_handle __user *", Out, false),
+        Param::new("handle", "struct file_handle __user *", In, false),
         Param::new("flags", "int", Word, false),
     ],
     3,
@@ -4537,7 +4537,7 @@ pub const io_pgetevents: Proto = Proto::new(
         Param::new("min_nr", "long", Word, false),
         Param::new("nr", "long", Word, false),
         Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct old_timespec32 __user *", Out, false),
+        Param::new("timeout", "struct old_timespec32 __user *", In, false),
         Param::new("usig", "const struct __aio_sigset __user *", In, false),
     ],
     6,
@@ -4847,7 +4847,7 @@ pub const pselect6_time64: Proto = Proto::new(
         Param::new("outp", "fd_set __user *", Out, false),
         Param::new("exp", "fd_set __user *", Out, false),
         Param::new("tsp", "struct __kernel_timespec __user *", Out, false),
-        Param::new("sig", "void __user *", Out, false),
+        Param::new("sig", "void __user *", In, false),
     ],
     6,
     true,
@@ -4879,7 +4879,7 @@ pub const io_pgetevents_time64: Proto = Proto::new(
         Param::new("min_nr", "long", Word, false),
         Param::new("nr", "long", Word, false),
         Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
         Param::new("usig", "const struct __aio_sigset __user *", In, false),
     ],
     6,
@@ -5022,7 +5022,7 @@ pub const pidfd_send_signal: Proto = Proto::new(
     &[
         Param::new("pidfd", "int", Word, false),
         Param::new("sig", "int", Word, false),
-        Param::new("info", "siginfo_t __user *", Out, false),
+        Param::new("info", "siginfo_t __user *", In, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
     4,
@@ -5180,7 +5180,7 @@ pub const clone3: Proto = Proto::new(
     "__sys_clone3",
     "__sys_clone3(struct clone_args __user *uargs, size_t size)",
     &[
-        Param::new("uargs", "struct clone_args __user *", Out, false),
+        Param::new("uargs", "struct clone_args __user *", In, false),
         Param::new("size", "size_t", Word, false),
     ],
     2,
@@ -5209,7 +5209,7 @@ pub const openat2: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("how", "struct open_how __user *", Out, false),
+        Param::new("how", "struct open_how __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     4,
@@ -5292,7 +5292,7 @@ pub const mount_setattr: Proto = Proto::new(
         Param::new("dfd", "int", Word, false),
         Param::new("path", "const char __user *", In, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("uattr", "struct mount_attr __user *", Out, false),
+        Param::new("uattr", "struct mount_attr __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     5,
@@ -5380,10 +5380,10 @@ pub const futex_waitv: Proto = Proto::new(
     "sys_futex_waitv",
     "sys_futex_waitv(struct futex_waitv __user *waiters, unsigned int nr_futexes, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)",
     &[
-        Param::new("waiters", "struct futex_waitv __user *", Out, false),
+        Param::new("waiters", "struct futex_waitv __user *", In, false),
         Param::new("nr_futexes", "unsigned int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
         Param::new("clockid", "clockid_t", Word, false),
     ],
     5,
@@ -5412,7 +5412,7 @@ pub const cachestat: Proto = Proto::new(
     "sys_cachestat(unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags)",
     &[
         Param::new("fd", "unsigned int", Word, false),
-        Param::new("cstat_range", "struct cachestat_range __user *", Out, false),
+        Param::new("cstat_range", "struct cachestat_range __user *", In, false),
         Param::new("cstat", "struct cachestat __user *", Out, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -5455,7 +5455,7 @@ pub const futex_wake: Proto = Proto::new(
     "sys_futex_wake",
     "sys_futex_wake(void __user *uaddr, unsigned long mask, int nr, unsigned int flags)",
     &[
-        Param::new("uaddr", "void __user *", Out, false),
+        Param::new("uaddr", "void __user *", In, false),
         Param::new("mask", "unsigned long", Word, false),
         Param::new("nr", "int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
@@ -5470,11 +5470,11 @@ pub const futex_wait: Proto = Proto::new(
     "sys_futex_wait",
     "sys_futex_wait(void __user *uaddr, unsigned long val, unsigned long mask, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)",
     &[
-        Param::new("uaddr", "void __user *", Out, false),
+        Param::new("uaddr", "void __user *", In, false),
         Param::new("val", "unsigned long", Word, false),
         Param::new("mask", "unsigned long", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
         Param::new("clockid", "clockid_t", Word, false),
     ],
     6,
@@ -5487,7 +5487,7 @@ pub const futex_requeue: Proto = Proto::new(
     "sys_futex_requeue",
     "sys_futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)",
     &[
-        Param::new("waiters", "struct futex_waitv __user *", Out, false),
+        Param::new("waiters", "struct futex_waitv __user *", In, false),
         Param::new("flags", "unsigned int", Word, false),
         Param::new("nr_wake", "int", Word, false),
         Param::new("nr_requeue", "int", Word, false),
@@ -5548,7 +5548,7 @@ pub const lsm_set_self_attr: Proto = Proto::new(
     "sys_lsm_set_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 size, u32 flags)",
     &[
         Param::new("attr", "unsigned int", Word, false),
-        Param::new("ctx", "struct lsm_ctx __user *", Out, false),
+        Param::new("ctx", "struct lsm_ctx __user *", In, false),
         Param::new("size", "u32", Word, false),
         Param::new("flags", "u32", Word, false),
     ],
@@ -5611,7 +5611,7 @@ pub const getxattrat: Proto = Proto::new(
         Param::new("pathname", "const char __user *", In, false),
         Param::new("at_flags", "unsigned int", Word, false),
         Param::new("name", "const char __user *", In, false),
-        Param::new("uargs", "struct xattr_args __user *", Out, false),
+        Param::new("uargs", "struct xattr_args __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     6,
@@ -5658,7 +5658,7 @@ pub const open_tree_attr: Proto = Proto::new(
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
         Param::new("flags", "unsigned", Word, false),
-        Param::new("uattr", "struct mount_attr __user *", Out, false),
+        Param::new("uattr", "struct mount_attr __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     5,
@@ -5689,7 +5689,7 @@ pub const file_setattr: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("ufattr", "struct file_attr __user *", Out, false),
+        Param::new("ufattr", "struct file_attr __user *", In, false),
         Param::new("usize", "size_t", Word, false),
         Param::new("at_flags", "unsigned int", Word, false),
     ],

@@ -212,7 +212,7 @@ pub const umount: Proto = Proto::new(
     22,
     "sys_oldumount",
     "sys_oldumount(char __user *name)",
-    &[Param::new("name", "char __user *", Out, false)],
+    &[Param::new("name", "char __user *", In, false)],
     1,
     true,
 );
@@ -250,8 +250,8 @@ pub const utime: Proto = Proto::new(
     "sys_utime",
     "sys_utime(char __user *filename, struct utimbuf __user *times)",
     &[
-        Param::new("filename", "char __user *", Out, false),
-        Param::new("times", "struct utimbuf __user *", Out, false),
+        Param::new("filename", "char __user *", In, false),
+        Param::new("times", "struct utimbuf __user *", In, false),
     ],
     2,
     true,
@@ -368,7 +368,7 @@ pub const brk: Proto = Proto::new(
     "sys_brk(unsigned long brk)",
     &[Param::new("brk", "unsigned long", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_signal(int sig, __sighandler_t handler)` (kernel/signal.c:4875)
 pub const signal: Proto = Proto::new(
@@ -400,7 +400,7 @@ pub const umount2: Proto = Proto::new(
     "sys_umount",
     "sys_umount(char __user *name, int flags)",
     &[
-        Param::new("name", "char __user *", Out, false),
+        Param::new("name", "char __user *", In, false),
         Param::new("flags", "int", Word, false),
     ],
     2,
@@ -678,7 +678,7 @@ pub const reboot: Proto = Proto::new(
         Param::new("magic1", "int", Word, false),
         Param::new("magic2", "int", Word, false),
         Param::new("cmd", "unsigned int", Word, false),
-        Param::new("arg", "void __user *", Out, false),
+        Param::new("arg", "void __user *", In, false),
     ],
     4,
     true,
@@ -694,7 +694,7 @@ pub const mmap: Proto = Proto::new(
     &[Param::new(
         "arg",
         "struct mmap_arg_struct __user *",
-        Out,
+        In,
         false,
     )],
     1,
@@ -1074,7 +1074,7 @@ pub const sigprocmask: Proto = Proto::new(
     "sys_sigprocmask(int how, old_sigset_t __user *nset, old_sigset_t __user *oset)",
     &[
         Param::new("how", "int", Word, false),
-        Param::new("nset", "old_sigset_t __user *", Out, false),
+        Param::new("nset", "old_sigset_t __user *", In, false),
         Param::new("oset", "old_sigset_t __user *", Out, false),
     ],
     3,
@@ -1170,7 +1170,7 @@ pub const personality: Proto = Proto::new(
     "sys_s390_personality(unsigned int personality)",
     &[Param::new("personality", "unsigned int", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_ni_syscall()` (arch/s390/kernel/syscalls/syscall.tbl)
 pub const afs_syscall: Proto = Proto::unknown("afs_syscall", 137, "sys_ni_syscall");
@@ -1572,7 +1572,7 @@ pub const rt_sigsuspend: Proto = Proto::new(
     "sys_rt_sigsuspend",
     "sys_rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)",
     &[
-        Param::new("unewset", "sigset_t __user *", Out, false),
+        Param::new("unewset", "sigset_t __user *", In, false),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
     2,
@@ -1912,7 +1912,7 @@ pub const setfsuid: Proto = Proto::new(
     "sys_setfsuid(uid_t uid)",
     &[Param::new("uid", "uid_t", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_setfsgid(gid_t gid)` (kernel/sys.c:983)
 pub const setfsgid: Proto = Proto::new(
@@ -1922,7 +1922,7 @@ pub const setfsgid: Proto = Proto::new(
     "sys_setfsgid(gid_t gid)",
     &[Param::new("gid", "gid_t", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_pivot_root(const char __user *new_root, const char __user *put_old)` (fs/namespace.c:4908)
 pub const pivot_root: Proto = Proto::new(
@@ -2288,7 +2288,7 @@ pub const io_getevents: Proto = Proto::new(
         Param::new("min_nr", "long", Word, false),
         Param::new("nr", "long", Word, false),
         Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
     ],
     5,
     true,
@@ -2302,7 +2302,7 @@ pub const io_submit: Proto = Proto::new(
     &[
         Param::new("ctx_id", "aio_context_t", Word, false),
         Param::new("nr", "long", Word, false),
-        Param::new("iocbpp", "struct iocb __user * __user *", Out, false),
+        Param::new("iocbpp", "struct iocb __user * __user *", In, false),
     ],
     3,
     true,
@@ -2315,7 +2315,7 @@ pub const io_cancel: Proto = Proto::new(
     "sys_io_cancel(aio_context_t ctx_id, struct iocb __user *iocb, struct io_event __user *result)",
     &[
         Param::new("ctx_id", "aio_context_t", Word, false),
-        Param::new("iocb", "struct iocb __user *", Out, false),
+        Param::new("iocb", "struct iocb __user *", In, false),
         Param::new("result", "struct io_event __user *", Out, false),
     ],
     3,
@@ -3072,7 +3072,7 @@ pub const pselect6: Proto = Proto::new(
         Param::new("outp", "fd_set __user *", Out, false),
         Param::new("exp", "fd_set __user *", Out, false),
         Param::new("tsp", "struct __kernel_timespec __user *", Out, false),
-        Param::new("sig", "void __user *", Out, false),
+        Param::new("sig", "void __user *", In, false),
     ],
     6,
     true,
@@ -3206,7 +3206,7 @@ pub const move_pages: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("nr_pages", "unsigned long", Word, false),
-        Param::new("pages", "const void __user * __user *", Out, false),
+        Param::new("pages", "const void __user * __user *", In, false),
         Param::new("nodes", "const int __user *", In, false),
         Param::new("status", "int __user *", Out, false),
         Param::new("flags", "int", Word, false),
@@ -3252,7 +3252,7 @@ pub const utimes: Proto = Proto::new(
     "sys_utimes",
     "sys_utimes(char __user *filename, struct __kernel_old_timeval __user *utimes)",
     &[
-        Param::new("filename", "char __user *", Out, false),
+        Param::new("filename", "char __user *", In, false),
         Param::new("utimes", "struct __kernel_old_timeval __user *", In, false),
     ],
     2,
@@ -3296,7 +3296,7 @@ pub const signalfd: Proto = Proto::new(
     "sys_signalfd(int ufd, sigset_t __user *user_mask, size_t sizemask)",
     &[
         Param::new("ufd", "int", Word, false),
-        Param::new("user_mask", "sigset_t __user *", Out, false),
+        Param::new("user_mask", "sigset_t __user *", In, false),
         Param::new("sizemask", "size_t", Word, false),
     ],
     3,
@@ -3368,7 +3368,7 @@ pub const signalfd4: Proto = Proto::new(
     "sys_signalfd4(int ufd, sigset_t __user *user_mask, size_t sizemask, int flags)",
     &[
         Param::new("ufd", "int", Word, false),
-        Param::new("user_mask", "sigset_t __user *", Out, false),
+        Param::new("user_mask", "sigset_t __user *", In, false),
         Param::new("sizemask", "size_t", Word, false),
         Param::new("flags", "int", Word, false),
     ],
@@ -3566,7 +3566,7 @@ pub const open_by_handle_at: Proto = Proto::new(
     "sys_open_by_handle_at(int mountdirfd, struct file_handle __user *handle, int flags)",
     &[
         Param::new("mountdirfd", "int", Word, false),
-        Param::new("handle", "struct file_handle __user *", Out, false),
+        Param::new("handle", "struct file_handle __user *", In, false),
         Param::new("flags", "int", Word, false),
     ],
     3,
@@ -4247,7 +4247,7 @@ pub const io_pgetevents: Proto = Proto::new(
         Param::new("min_nr", "long", Word, false),
         Param::new("nr", "long", Word, false),
         Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
         Param::new("usig", "const struct __aio_sigset __user *", In, false),
     ],
     6,
@@ -4474,7 +4474,7 @@ pub const pidfd_send_signal: Proto = Proto::new(
     &[
         Param::new("pidfd", "int", Word, false),
         Param::new("sig", "int", Word, false),
-        Param::new("info", "siginfo_t __user *", Out, false),
+        Param::new("info", "siginfo_t __user *", In, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
     4,
@@ -4632,7 +4632,7 @@ pub const clone3: Proto = Proto::new(
     "sys_clone3",
     "sys_clone3(struct clone_args __user *uargs, size_t size)",
     &[
-        Param::new("uargs", "struct clone_args __user *", Out, false),
+        Param::new("uargs", "struct clone_args __user *", In, false),
         Param::new("size", "size_t", Word, false),
     ],
     2,
@@ -4661,7 +4661,7 @@ pub const openat2: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("how", "struct open_how __user *", Out, false),
+        Param::new("how", "struct open_how __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     4,
@@ -4744,7 +4744,7 @@ pub const mount_setattr: Proto = Proto::new(
         Param::new("dfd", "int", Word, false),
         Param::new("path", "const char __user *", In, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("uattr", "struct mount_attr __user *", Out, false),
+        Param::new("uattr", "struct mount_attr __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     5,
@@ -4842,10 +4842,10 @@ pub const futex_waitv: Proto = Proto::new(
     "sys_futex_waitv",
     "sys_futex_waitv(struct futex_waitv __user *waiters, unsigned int nr_futexes, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)",
     &[
-        Param::new("waiters", "struct futex_waitv __user *", Out, false),
+        Param::new("waiters", "struct futex_waitv __user *", In, false),
         Param::new("nr_futexes", "unsigned int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
         Param::new("clockid", "clockid_t", Word, false),
     ],
     5,
@@ -4874,7 +4874,7 @@ pub const cachestat: Proto = Proto::new(
     "sys_cachestat(unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags)",
     &[
         Param::new("fd", "unsigned int", Word, false),
-        Param::new("cstat_range", "struct cachestat_range __user *", Out, false),
+        Param::new("cstat_range", "struct cachestat_range __user *", In, false),
         Param::new("cstat", "struct cachestat __user *", Out, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -4917,7 +4917,7 @@ pub const futex_wake: Proto = Proto::new(
     "sys_futex_wake",
     "sys_futex_wake(void __user *uaddr, unsigned long mask, int nr, unsigned int flags)",
     &[
-        Param::new("uaddr", "void __user *", Out, false),
+        Param::new("uaddr", "void __user *", In, false),
         Param::new("mask", "unsigned long", Word, false),
         Param::new("nr", "int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
@@ -4932,11 +4932,11 @@ pub const futex_wait: Proto = Proto::new(
     "sys_futex_wait",
     "sys_futex_wait(void __user *uaddr, unsigned long val, unsigned long mask, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)",
     &[
-        Param::new("uaddr", "void __user *", Out, false),
+        Param::new("uaddr", "void __user *", In, false),
         Param::new("val", "unsigned long", Word, false),
         Param::new("mask", "unsigned long", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
         Param::new("clockid", "clockid_t", Word, false),
     ],
     6,
@@ -4949,7 +4949,7 @@ pub const futex_requeue: Proto = Proto::new(
     "sys_futex_requeue",
     "sys_futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)",
     &[
-        Param::new("waiters", "struct futex_waitv __user *", Out, false),
+        Param::new("waiters", "struct futex_waitv __user *", In, false),
         Param::new("flags", "unsigned int", Word, false),
         Param::new("nr_wake", "int", Word, false),
         Param::new("nr_requeue", "int", Word, false),
@@ -5010,7 +5010,7 @@ pub const lsm_set_self_attr: Proto = Proto::new(
     "sys_lsm_set_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 size, u32 flags)",
     &[
         Param::new("attr", "unsigned int", Word, false),
-        Param::new("ctx", "struct lsm_ctx __user *", Out, false),
+        Param::new("ctx", "struct lsm_ctx __user *", In, false),
         Param::new("size", "u32", Word, false),
         Param::new("flags", "u32", Word, false),
     ],
@@ -5073,7 +5073,7 @@ pub const getxattrat: Proto = Proto::new(
         Param::new("pathname", "const char __user *", In, false),
         Param::new("at_flags", "unsigned int", Word, false),
         Param::new("name", "const char __user *", In, false),
-        Param::new("uargs", "struct xattr_args __user *", Out, false),
+        Param::new("uargs", "struct xattr_args __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     6,
@@ -5120,7 +5120,7 @@ pub const open_tree_attr: Proto = Proto::new(
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
         Param::new("flags", "unsigned", Word, false),
-        Param::new("uattr", "struct mount_attr __user *", Out, false),
+        Param::new("uattr", "struct mount_attr __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     5,
@@ -5151,7 +5151,7 @@ pub const file_setattr: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("ufattr", "struct file_attr __user *", Out, false),
+        Param::new("ufattr", "struct file_attr __user *", In, false),
         Param::new("usize", "size_t", Word, false),
         Param::new("at_flags", "unsigned int", Word, false),
     ],

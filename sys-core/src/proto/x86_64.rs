@@ -176,7 +176,7 @@ pub const brk: Proto = Proto::new(
     "sys_brk(unsigned long brk)",
     &[Param::new("brk", "unsigned long", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_rt_sigaction(int sig, const struct sigaction __user *act, struct sigaction __user *oact, size_t sigsetsize)` (kernel/signal.c:4695)
 pub const rt_sigaction: Proto = Proto::new(
@@ -1580,7 +1580,7 @@ pub const setfsuid: Proto = Proto::new(
     "sys_setfsuid(uid_t uid)",
     &[Param::new("uid", "uid_t", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_setfsgid(gid_t gid)` (kernel/sys.c:983)
 pub const setfsgid: Proto = Proto::new(
@@ -1590,7 +1590,7 @@ pub const setfsgid: Proto = Proto::new(
     "sys_setfsgid(gid_t gid)",
     &[Param::new("gid", "gid_t", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_getsid(pid_t pid)` (kernel/sys.c:1231)
 pub const getsid: Proto = Proto::new(
@@ -1677,7 +1677,7 @@ pub const rt_sigsuspend: Proto = Proto::new(
     "sys_rt_sigsuspend",
     "sys_rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)",
     &[
-        Param::new("unewset", "sigset_t __user *", Out, false),
+        Param::new("unewset", "sigset_t __user *", In, false),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
     2,
@@ -1703,8 +1703,8 @@ pub const utime: Proto = Proto::new(
     "sys_utime",
     "sys_utime(char __user *filename, struct utimbuf __user *times)",
     &[
-        Param::new("filename", "char __user *", Out, false),
-        Param::new("times", "struct utimbuf __user *", Out, false),
+        Param::new("filename", "char __user *", In, false),
+        Param::new("times", "struct utimbuf __user *", In, false),
     ],
     2,
     true,
@@ -1733,7 +1733,7 @@ pub const personality: Proto = Proto::new(
     "sys_personality(unsigned int personality)",
     &[Param::new("personality", "unsigned int", Word, false)],
     1,
-    true,
+    false,
 );
 /// `sys_ustat(unsigned dev, struct ustat __user *ubuf)` (fs/statfs.c:246)
 pub const ustat: Proto = Proto::new(
@@ -2098,7 +2098,7 @@ pub const umount2: Proto = Proto::new(
     "sys_umount",
     "sys_umount(char __user *name, int flags)",
     &[
-        Param::new("name", "char __user *", Out, false),
+        Param::new("name", "char __user *", In, false),
         Param::new("flags", "int", Word, false),
     ],
     2,
@@ -2137,7 +2137,7 @@ pub const reboot: Proto = Proto::new(
         Param::new("magic1", "int", Word, false),
         Param::new("magic2", "int", Word, false),
         Param::new("cmd", "unsigned int", Word, false),
-        Param::new("arg", "void __user *", Out, false),
+        Param::new("arg", "void __user *", In, false),
     ],
     4,
     true,
@@ -2564,7 +2564,7 @@ pub const io_getevents: Proto = Proto::new(
         Param::new("min_nr", "long", Word, false),
         Param::new("nr", "long", Word, false),
         Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
     ],
     5,
     true,
@@ -2578,7 +2578,7 @@ pub const io_submit: Proto = Proto::new(
     &[
         Param::new("ctx_id", "aio_context_t", Word, false),
         Param::new("nr", "long", Word, false),
-        Param::new("iocbpp", "struct iocb __user * __user *", Out, false),
+        Param::new("iocbpp", "struct iocb __user * __user *", In, false),
     ],
     3,
     true,
@@ -2591,7 +2591,7 @@ pub const io_cancel: Proto = Proto::new(
     "sys_io_cancel(aio_context_t ctx_id, struct iocb __user *iocb, struct io_event __user *result)",
     &[
         Param::new("ctx_id", "aio_context_t", Word, false),
-        Param::new("iocb", "struct iocb __user *", Out, false),
+        Param::new("iocb", "struct iocb __user *", In, false),
         Param::new("result", "struct io_event __user *", Out, false),
     ],
     3,
@@ -2887,7 +2887,7 @@ pub const utimes: Proto = Proto::new(
     "sys_utimes",
     "sys_utimes(char __user *filename, struct __kernel_old_timeval __user *utimes)",
     &[
-        Param::new("filename", "char __user *", Out, false),
+        Param::new("filename", "char __user *", In, false),
         Param::new("utimes", "struct __kernel_old_timeval __user *", In, false),
     ],
     2,
@@ -3401,7 +3401,7 @@ pub const pselect6: Proto = Proto::new(
         Param::new("outp", "fd_set __user *", Out, false),
         Param::new("exp", "fd_set __user *", Out, false),
         Param::new("tsp", "struct __kernel_timespec __user *", Out, false),
-        Param::new("sig", "void __user *", Out, false),
+        Param::new("sig", "void __user *", In, false),
     ],
     6,
     true,
@@ -3535,7 +3535,7 @@ pub const move_pages: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("nr_pages", "unsigned long", Word, false),
-        Param::new("pages", "const void __user * __user *", Out, false),
+        Param::new("pages", "const void __user * __user *", In, false),
         Param::new("nodes", "const int __user *", In, false),
         Param::new("status", "int __user *", Out, false),
         Param::new("flags", "int", Word, false),
@@ -3583,7 +3583,7 @@ pub const signalfd: Proto = Proto::new(
     "sys_signalfd(int ufd, sigset_t __user *user_mask, size_t sizemask)",
     &[
         Param::new("ufd", "int", Word, false),
-        Param::new("user_mask", "sigset_t __user *", Out, false),
+        Param::new("user_mask", "sigset_t __user *", In, false),
         Param::new("sizemask", "size_t", Word, false),
     ],
     3,
@@ -3683,7 +3683,7 @@ pub const signalfd4: Proto = Proto::new(
     "sys_signalfd4(int ufd, sigset_t __user *user_mask, size_t sizemask, int flags)",
     &[
         Param::new("ufd", "int", Word, false),
-        Param::new("user_mask", "sigset_t __user *", Out, false),
+        Param::new("user_mask", "sigset_t __user *", In, false),
         Param::new("sizemask", "size_t", Word, false),
         Param::new("flags", "int", Word, false),
     ],
@@ -3897,7 +3897,7 @@ pub const open_by_handle_at: Proto = Proto::new(
     "sys_open_by_handle_at(int mountdirfd, struct file_handle __user *handle, int flags)",
     &[
         Param::new("mountdirfd", "int", Word, false),
-        Param::new("handle", "struct file_handle __user *", Out, false),
+        Param::new("handle", "struct file_handle __user *", In, false),
         Param::new("flags", "int", Word, false),
     ],
     3,
@@ -4325,7 +4325,7 @@ pub const io_pgetevents: Proto = Proto::new(
         Param::new("min_nr", "long", Word, false),
         Param::new("nr", "long", Word, false),
         Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
         Param::new("usig", "const struct __aio_sigset __user *", In, false),
     ],
     6,
@@ -4375,7 +4375,7 @@ pub const pidfd_send_signal: Proto = Proto::new(
     &[
         Param::new("pidfd", "int", Word, false),
         Param::new("sig", "int", Word, false),
-        Param::new("info", "siginfo_t __user *", Out, false),
+        Param::new("info", "siginfo_t __user *", In, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
     4,
@@ -4533,7 +4533,7 @@ pub const clone3: Proto = Proto::new(
     "sys_clone3",
     "sys_clone3(struct clone_args __user *uargs, size_t size)",
     &[
-        Param::new("uargs", "struct clone_args __user *", Out, false),
+        Param::new("uargs", "struct clone_args __user *", In, false),
         Param::new("size", "size_t", Word, false),
     ],
     2,
@@ -4562,7 +4562,7 @@ pub const openat2: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("how", "struct open_how __user *", Out, false),
+        Param::new("how", "struct open_how __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     4,
@@ -4645,7 +4645,7 @@ pub const mount_setattr: Proto = Proto::new(
         Param::new("dfd", "int", Word, false),
         Param::new("path", "const char __user *", In, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("uattr", "struct mount_attr __user *", Out, false),
+        Param::new("uattr", "struct mount_attr __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     5,
@@ -4743,10 +4743,10 @@ pub const futex_waitv: Proto = Proto::new(
     "sys_futex_waitv",
     "sys_futex_waitv(struct futex_waitv __user *waiters, unsigned int nr_futexes, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)",
     &[
-        Param::new("waiters", "struct futex_waitv __user *", Out, false),
+        Param::new("waiters", "struct futex_waitv __user *", In, false),
         Param::new("nr_futexes", "unsigned int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
         Param::new("clockid", "clockid_t", Word, false),
     ],
     5,
@@ -4775,7 +4775,7 @@ pub const cachestat: Proto = Proto::new(
     "sys_cachestat(unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags)",
     &[
         Param::new("fd", "unsigned int", Word, false),
-        Param::new("cstat_range", "struct cachestat_range __user *", Out, false),
+        Param::new("cstat_range", "struct cachestat_range __user *", In, false),
         Param::new("cstat", "struct cachestat __user *", Out, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -4818,7 +4818,7 @@ pub const futex_wake: Proto = Proto::new(
     "sys_futex_wake",
     "sys_futex_wake(void __user *uaddr, unsigned long mask, int nr, unsigned int flags)",
     &[
-        Param::new("uaddr", "void __user *", Out, false),
+        Param::new("uaddr", "void __user *", In, false),
         Param::new("mask", "unsigned long", Word, false),
         Param::new("nr", "int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
@@ -4833,11 +4833,11 @@ pub const futex_wait: Proto = Proto::new(
     "sys_futex_wait",
     "sys_futex_wait(void __user *uaddr, unsigned long val, unsigned long mask, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)",
     &[
-        Param::new("uaddr", "void __user *", Out, false),
+        Param::new("uaddr", "void __user *", In, false),
         Param::new("val", "unsigned long", Word, false),
         Param::new("mask", "unsigned long", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
         Param::new("clockid", "clockid_t", Word, false),
     ],
     6,
@@ -4850,7 +4850,7 @@ pub const futex_requeue: Proto = Proto::new(
     "sys_futex_requeue",
     "sys_futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)",
     &[
-        Param::new("waiters", "struct futex_waitv __user *", Out, false),
+        Param::new("waiters", "struct futex_waitv __user *", In, false),
         Param::new("flags", "unsigned int", Word, false),
         Param::new("nr_wake", "int", Word, false),
         Param::new("nr_requeue", "int", Word, false),
@@ -4911,7 +4911,7 @@ pub const lsm_set_self_attr: Proto = Proto::new(
     "sys_lsm_set_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 size, u32 flags)",
     &[
         Param::new("attr", "unsigned int", Word, false),
-        Param::new("ctx", "struct lsm_ctx __user *", Out, false),
+        Param::new("ctx", "struct lsm_ctx __user *", In, false),
         Param::new("size", "u32", Word, false),
         Param::new("flags", "u32", Word, false),
     ],
@@ -4974,7 +4974,7 @@ pub const getxattrat: Proto = Proto::new(
         Param::new("pathname", "const char __user *", In, false),
         Param::new("at_flags", "unsigned int", Word, false),
         Param::new("name", "const char __user *", In, false),
-        Param::new("uargs", "struct xattr_args __user *", Out, false),
+        Param::new("uargs", "struct xattr_args __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     6,
@@ -5021,7 +5021,7 @@ pub const open_tree_attr: Proto = Proto::new(
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
         Param::new("flags", "unsigned", Word, false),
-        Param::new("uattr", "struct mount_attr __user *", Out, false),
+        Param::new("uattr", "struct mount_attr __user *", In, false),
         Param::new("usize", "size_t", Word, false),
     ],
     5,
@@ -5052,7 +5052,7 @@ pub const file_setattr: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("ufattr", "struct file_attr __user *", Out, false),
+        Param::new("ufattr", "struct file_attr __user *", In, false),
         Param::new("usize", "size_t", Word, false),
         Param::new("at_flags", "unsigned int", Word, false),
     ],

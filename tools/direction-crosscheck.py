@@ -72,7 +72,7 @@ def parse_known(path):
     """(call, index or None, ours, syz) -> (wrong side, why), from the test's KNOWN list."""
     known = {}
     pat = re.compile(
-        r'k\("([^"]+)", (None|Some\((\d+)\)), ([RIW]), ([RIW]), (Ours|Syzkaller|Both), "((?:[^"\\]|\\.)*)"\)'
+        r'k\("([^"]+)", (None|Some\((\d+)\)), ([RIW]), ([RIW]), (Ours|Syzkaller|Both|Deliberate), "((?:[^"\\]|\\.)*)"\)'
     )
     for m in pat.finditer(open(path, encoding="utf-8").read()):
         index = int(m.group(3)) if m.group(3) else None

@@ -34,6 +34,8 @@ mod proto_table;
 mod validate;
 
 #[cfg(test)]
+mod directions_test;
+#[cfg(test)]
 mod tests;
 
 use proc_macro::TokenStream;

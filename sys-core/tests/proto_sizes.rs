@@ -38,7 +38,10 @@ fn ctype(call: &str, arg: &str) -> &'static str {
 #[test]
 fn iovec_arrays_count_libc_iovecs() {
     assert_eq!(pointee("readv", "vec"), size_of::<libc::iovec>());
-    assert_eq!(pointee("process_vm_readv", "lvec"), size_of::<libc::iovec>());
+    assert_eq!(
+        pointee("process_vm_readv", "lvec"),
+        size_of::<libc::iovec>()
+    );
 }
 
 #[test]
@@ -60,7 +63,10 @@ fn message_headers_match_libc() {
 #[test]
 fn resource_structures_match_libc() {
     assert_eq!(pointee("getrusage", "ru"), size_of::<libc::rusage>());
-    assert_eq!(pointee("prlimit64", "old_rlim"), size_of::<libc::rlimit64>());
+    assert_eq!(
+        pointee("prlimit64", "old_rlim"),
+        size_of::<libc::rlimit64>()
+    );
     assert_eq!(pointee("sysinfo", "info"), size_of::<libc::sysinfo>());
     assert_eq!(pointee("uname", "name"), size_of::<libc::utsname>());
     assert_eq!(pointee("sigaltstack", "uss"), size_of::<libc::stack_t>());

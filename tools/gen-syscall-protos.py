@@ -22,7 +22,9 @@ kernel only reads (`READ_ONLY`), pointers it reads that hold pointers it writes 
 (`WRITES_INSIDE`), calls that write memory other than through a pointer argument
 (`WRITES_MEMORY`), calls that cannot fail (`CANNOT_FAIL`) and multiplexers whose writes depend on
 a command (`MULTIPLEXERS`). An entry that names no argument (or call) of any architecture is an
-error.
+error. Each pointer's length argument comes from a name rule with exceptions (`LENGTHS`), the size
+of what it points at on each architecture from a small ABI model (`POINTEE_SIZES`, or
+linux-raw-sys's own structure where the layout is the architecture's).
 
 Python 3.11, standard library only. Normally run through `tools/gen-syscall-protos.sh`, which
 fetches the source first. Output is deterministic.

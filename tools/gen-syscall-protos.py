@@ -22,7 +22,9 @@ kernel only reads (`READ_ONLY`), pointers it reads that hold pointers it writes 
 (`WRITES_INSIDE`), calls that write memory other than through a pointer argument
 (`WRITES_MEMORY`), calls that cannot fail (`CANNOT_FAIL`) and multiplexers whose writes depend on
 a command (`MULTIPLEXERS`). An entry that names no argument (or call) of any architecture is an
-error.
+error. Each pointer's length argument comes from a name rule with exceptions (`LENGTHS`), the size
+of what it points at on each architecture from a small ABI model (`POINTEE_SIZES`, or
+linux-raw-sys's own structure where the layout is the architecture's).
 
 Python 3.11, standard library only. Normally run through `tools/gen-syscall-protos.sh`, which
 fetches the source first. Output is deterministic.
@@ -338,6 +340,74 @@ CANNOT_FAIL: dict[str, str] = {
     "ssetmask": "returns the previous blocked mask",
 }
 
+# The size of one object a pointer points at, per architecture: kernel scalars and structures
+# of fixed layout, from a small ABI model (`W` = a word: long, pointer, size_t; 4 or 8 bytes).
+# Structures whose layout differs per architecture in ways the model does not describe come
+# from linux-raw-sys (the kernel's uapi headers, per architecture) as `size_of` expressions.
+# Byte buffers (void, char, u8), what a length counts in bytes or bits, variable-size
+# structures (sockaddr, file_handle, linux_dirent, msgbuf, lsm_ctx) and extensible ones read
+# with their size inside (sched_attr, mnt_id_req, perf_event_attr) are 0: unknown.
+W = "W"
+POINTEE_SIZES: dict[str, int | str] = {
+    "int": 4, "unsigned int": 4, "unsigned": 4, "u32": 4, "__u32": 4, "s32": 4, "__s32": 4,
+    "long": W, "unsigned long": W, "size_t": W, "off_t": W, "__kernel_old_time_t": W,
+    "aio_context_t": W, "old_sigset_t": W,
+    "loff_t": 8, "u64": 8, "__u64": 8, "s64": 8, "long long": 8,
+    "pid_t": 4, "uid_t": 4, "gid_t": 4, "key_serial_t": 4, "clockid_t": 4, "timer_t": 4,
+    "old_time32_t": 4, "qid_t": 4,
+    "struct __kernel_timespec": 16, "struct old_timespec32": 8,
+    "struct __kernel_itimerspec": 32, "struct old_itimerspec32": 16,
+    "struct __kernel_old_timeval": "2W", "struct old_timeval32": 8,
+    "struct __kernel_old_itimerval": "4W",
+    "struct timezone": 8, "struct rlimit": "2W", "struct rlimit64": 16,
+    "struct rusage": "18W",  # two __kernel_old_timeval and 14 longs
+    "struct pollfd": 8, "struct iovec": "2W", "struct sembuf": 6,
+    "struct user_msghdr": "7W",  # name, namelen (padded), iov, iovlen, control, controllen, flags
+    "struct mmsghdr": "8W",  # user_msghdr and msg_len, padded to a word
+    "struct tms": "4W", "struct utimbuf": "2W", "struct old_utimbuf32": 8,
+    "struct mq_attr": "8W", "struct __aio_sigset": "2W", "stack_t": "3W",
+    "struct sigevent": 64, "siginfo_t": 128, "struct siginfo": 128,
+    "struct sched_param": 4, "struct new_utsname": 390, "struct old_utsname": 325,
+    "struct oldold_utsname": 45, "struct statx": 256, "struct __kernel_timex": 208,
+    "struct old_timex32": 128, "struct cachestat_range": 16, "struct cachestat": 40,
+    "struct futex_waitv": 24, "struct io_event": 32, "struct iocb": 64,
+    "struct io_uring_params": 120, "struct kexec_segment": "4W", "struct riscv_hwprobe": 16,
+    "struct user_desc": 16, "struct mmap_arg_struct": "6W", "struct sel_arg_struct": "5W",
+    "cap_user_header_t": 8, "cap_user_data_t": 12,
+    "struct stat": "::core::mem::size_of::<linux_raw_sys::general::stat>()",
+    "struct stat64": "::core::mem::size_of::<linux_raw_sys::general::stat64>()",
+    "struct __old_kernel_stat":
+        "::core::mem::size_of::<linux_raw_sys::general::__old_kernel_stat>()",
+    "struct statfs": "::core::mem::size_of::<linux_raw_sys::general::statfs>()",
+    "struct sysinfo": "::core::mem::size_of::<linux_raw_sys::system::sysinfo>()",
+}
+
+
+def pointee_size(arch: Arch, ctype: str) -> int | str:
+    """The size on `arch` of what a pointer of C type `ctype` points at, 0 when unknown."""
+    t = " ".join(w for w in ctype.split() if w not in ("__user", "const"))
+    if t.startswith(("cap_user_", "const cap_user_")):
+        return POINTEE_SIZES.get(t, 0)
+    if not t.endswith("*"):
+        return 0
+    t = t[:-1].strip()
+    word = arch.bits // 8
+    if t.endswith("*"):
+        return word  # an array of pointers (execve's argv, io_submit's iocbpp)
+    if t in ("old_uid_t", "old_gid_t"):
+        return 2 if arch.name in ("x86", "arm") else 4  # __kernel_old_uid_t
+    if t == "sigset_t":
+        return 16 if arch.name.startswith("mips") else 8  # _NSIG bits
+    if t == "struct epoll_event":
+        return 12 if arch.name in ("x86_64", "x86") else 16  # packed; u64 4-aligned on i386
+    size = POINTEE_SIZES.get(t, 0)
+    if size == W:
+        return word
+    if isinstance(size, str) and size.endswith("W"):
+        return int(size[:-1]) * word
+    return size
+
+
 STORAGE = {"const", "volatile", "__user", "struct", "union", "enum", "signed"}
 
 
@@ -649,8 +719,11 @@ def render_arch(arch: Arch, protos: list[Proto], source: str, tbl: str) -> str:
                     words += 2
                 else:
                     words += 1
+                size = q.size if q.kind in ("In", "Out") and not (
+                    q.len and q.len[1] in ("Bytes", "Bits")) else 0
                 ps.append(f"Param::new({rust_str(q.name)}, {rust_str(q.ctype)}, {q.kind}, "
-                          f"{'true' if pair else 'false'})")
+                          f"{'true' if pair else 'false'})"
+                          + (f".pointee({size})" if size else ""))
             body = (f"Proto::new({rust_str(p.name)}, {p.nr}, {rust_str(p.entry)}, "
                     f"{rust_str(p.c)}, &[{', '.join(ps)}], {words}, "
                     f"{'false' if p.name in CANNOT_FAIL else 'true'})")
@@ -786,7 +859,8 @@ def main() -> None:
                 missing.append(f"{name}={entry}")
                 protos.append(Proto(name, nr, entry, None, f"{entry}(…)", arch.tbl))
                 continue
-            params = merge_pairs(d.params)
+            # Copies: one definition serves several architectures, sizes differ.
+            params = [dataclasses.replace(q) for q in merge_pairs(d.params)]
             c = f"{entry}({', '.join(p.c() for p in d.params) or 'void'})"
             protos.append(Proto(name, nr, entry, params, c, f"{d.file}:{d.line}"))
         per_arch[arch.name] = {p.name: p for p in protos}
@@ -823,6 +897,13 @@ def main() -> None:
     for t in per_arch.values():
         for p in t.values():
             assign_lengths(p, undecided)
+    for arch in ARCHES:
+        for p in per_arch[arch.name].values():
+            for q in p.params or []:
+                q.size = pointee_size(arch, q.ctype) if q.kind in ("In", "Out") else 0
+    sized = {(p.name, q.name) for t in per_arch.values() for p in t.values()
+             for q in p.params or [] if q.size and not (q.len and q.len[1] != "Elements")}
+    note(f"{len(sized)} pointer arguments (call, name) have a pointee size")
     counted = {(p.name, q.name) for t in per_arch.values() for p in t.values()
                for q in p.params or [] if q.len}
     note(f"{len(counted)} pointer arguments (call, name) have a length argument")

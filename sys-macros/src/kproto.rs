@@ -38,13 +38,20 @@ pub(crate) struct Len {
 /// One argument of the kernel's prototype.
 #[derive(Debug)]
 pub(crate) struct KParam {
+    /// The kernel's name for it (`"buf"`).
     pub(crate) name: &'static str,
+    /// Its C type (`"char __user *"`), the first architecture's.
     pub(crate) ctype: &'static str,
+    /// What it is, with the generator's `READ_ONLY` list applied (pointers the kernel only
+    /// reads although their type has no `const` are `In`).
     pub(crate) kind: Kind,
-    /// For a pointer: the argument that holds its length, if one does.
+    /// For a pointer: the argument that holds its length, if one does, and what it counts.
+    /// It may come before the pointer (`sched_getaffinity(pid, len, mask)`, `getgroups`,
+    /// `io_submit`); a slice maps onto the pair only when it directly follows.
     pub(crate) len: Option<Len>,
     /// For a pointer the kernel reads: why the kernel writes through pointers it finds there
-    /// (`readv`'s iovecs point at the buffers it fills), `None` otherwise.
+    /// (`readv`'s iovecs point at the buffers it fills), from the generator's
+    /// `WRITES_INSIDE` list; `None` otherwise. A call with one has `writes: true`.
     pub(crate) writes_inside: Option<&'static str>,
 }
 

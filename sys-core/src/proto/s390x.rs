@@ -251,7 +251,7 @@ pub const utime: Proto = Proto::new(
     "sys_utime(char __user *filename, struct utimbuf __user *times)",
     &[
         Param::new("filename", "char __user *", In, false),
-        Param::new("times", "struct utimbuf __user *", In, false),
+        Param::new("times", "struct utimbuf __user *", In, false).pointee(16),
     ],
     2,
     true,
@@ -346,7 +346,7 @@ pub const pipe: Proto = Proto::new(
     42,
     "sys_pipe",
     "sys_pipe(int __user *fildes)",
-    &[Param::new("fildes", "int __user *", Out, false)],
+    &[Param::new("fildes", "int __user *", Out, false).pointee(4)],
     1,
     true,
 );
@@ -356,7 +356,7 @@ pub const times: Proto = Proto::new(
     43,
     "sys_times",
     "sys_times(struct tms __user *tbuf)",
-    &[Param::new("tbuf", "struct tms __user *", Out, false)],
+    &[Param::new("tbuf", "struct tms __user *", Out, false).pointee(32)],
     1,
     true,
 );
@@ -549,7 +549,7 @@ pub const sigpending: Proto = Proto::new(
     73,
     "sys_sigpending",
     "sys_sigpending(old_sigset_t __user *uset)",
-    &[Param::new("uset", "old_sigset_t __user *", Out, false)],
+    &[Param::new("uset", "old_sigset_t __user *", Out, false).pointee(8)],
     1,
     true,
 );
@@ -574,7 +574,7 @@ pub const setrlimit: Proto = Proto::new(
     "sys_setrlimit(unsigned int resource, struct rlimit __user *rlim)",
     &[
         Param::new("resource", "unsigned int", Word, false),
-        Param::new("rlim", "struct rlimit __user *", In, false),
+        Param::new("rlim", "struct rlimit __user *", In, false).pointee(16),
     ],
     2,
     true,
@@ -587,7 +587,7 @@ pub const getrusage: Proto = Proto::new(
     "sys_getrusage(int who, struct rusage __user *ru)",
     &[
         Param::new("who", "int", Word, false),
-        Param::new("ru", "struct rusage __user *", Out, false),
+        Param::new("ru", "struct rusage __user *", Out, false).pointee(144),
     ],
     2,
     true,
@@ -599,8 +599,8 @@ pub const gettimeofday: Proto = Proto::new(
     "sys_gettimeofday",
     "sys_gettimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz)",
     &[
-        Param::new("tv", "struct __kernel_old_timeval __user *", Out, false),
-        Param::new("tz", "struct timezone __user *", Out, false),
+        Param::new("tv", "struct __kernel_old_timeval __user *", Out, false).pointee(16),
+        Param::new("tz", "struct timezone __user *", Out, false).pointee(8),
     ],
     2,
     true,
@@ -612,8 +612,8 @@ pub const settimeofday: Proto = Proto::new(
     "sys_settimeofday",
     "sys_settimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz)",
     &[
-        Param::new("tv", "struct __kernel_old_timeval __user *", In, false),
-        Param::new("tz", "struct timezone __user *", In, false),
+        Param::new("tv", "struct __kernel_old_timeval __user *", In, false).pointee(16),
+        Param::new("tz", "struct timezone __user *", In, false).pointee(8),
     ],
     2,
     true,
@@ -691,12 +691,7 @@ pub const mmap: Proto = Proto::new(
     90,
     "sys_old_mmap",
     "sys_old_mmap(struct mmap_arg_struct __user *arg)",
-    &[Param::new(
-        "arg",
-        "struct mmap_arg_struct __user *",
-        In,
-        false,
-    )],
+    &[Param::new("arg", "struct mmap_arg_struct __user *", In, false).pointee(48)],
     1,
     true,
 );
@@ -787,7 +782,8 @@ pub const statfs: Proto = Proto::new(
     "sys_statfs(const char __user *pathname, struct statfs __user *buf)",
     &[
         Param::new("pathname", "const char __user *", In, false),
-        Param::new("buf", "struct statfs __user *", Out, false),
+        Param::new("buf", "struct statfs __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::statfs>()),
     ],
     2,
     true,
@@ -800,7 +796,8 @@ pub const fstatfs: Proto = Proto::new(
     "sys_fstatfs(unsigned int fd, struct statfs __user *buf)",
     &[
         Param::new("fd", "unsigned int", Word, false),
-        Param::new("buf", "struct statfs __user *", Out, false),
+        Param::new("buf", "struct statfs __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::statfs>()),
     ],
     2,
     true,
@@ -813,7 +810,7 @@ pub const socketcall: Proto = Proto::new(
     "sys_socketcall(int call, unsigned long __user *args)",
     &[
         Param::new("call", "int", Word, false),
-        Param::new("args", "unsigned long __user *", Out, false),
+        Param::new("args", "unsigned long __user *", Out, false).pointee(8),
     ],
     2,
     true,
@@ -840,13 +837,14 @@ pub const setitimer: Proto = Proto::new(
     "sys_setitimer(int which, struct __kernel_old_itimerval __user *value, struct __kernel_old_itimerval __user *ovalue)",
     &[
         Param::new("which", "int", Word, false),
-        Param::new("value", "struct __kernel_old_itimerval __user *", In, false),
+        Param::new("value", "struct __kernel_old_itimerval __user *", In, false).pointee(32),
         Param::new(
             "ovalue",
             "struct __kernel_old_itimerval __user *",
             Out,
             false,
-        ),
+        )
+        .pointee(32),
     ],
     3,
     true,
@@ -864,7 +862,8 @@ pub const getitimer: Proto = Proto::new(
             "struct __kernel_old_itimerval __user *",
             Out,
             false,
-        ),
+        )
+        .pointee(32),
     ],
     2,
     true,
@@ -877,7 +876,8 @@ pub const stat: Proto = Proto::new(
     "sys_newstat(const char __user *filename, struct stat __user *statbuf)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("statbuf", "struct stat __user *", Out, false),
+        Param::new("statbuf", "struct stat __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat>()),
     ],
     2,
     true,
@@ -890,7 +890,8 @@ pub const lstat: Proto = Proto::new(
     "sys_newlstat(const char __user *filename, struct stat __user *statbuf)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("statbuf", "struct stat __user *", Out, false),
+        Param::new("statbuf", "struct stat __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat>()),
     ],
     2,
     true,
@@ -903,7 +904,8 @@ pub const fstat: Proto = Proto::new(
     "sys_newfstat(unsigned int fd, struct stat __user *statbuf)",
     &[
         Param::new("fd", "unsigned int", Word, false),
-        Param::new("statbuf", "struct stat __user *", Out, false),
+        Param::new("statbuf", "struct stat __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat>()),
     ],
     2,
     true,
@@ -930,9 +932,9 @@ pub const wait4: Proto = Proto::new(
     "sys_wait4(pid_t upid, int __user *stat_addr, int options, struct rusage __user *ru)",
     &[
         Param::new("upid", "pid_t", Word, false),
-        Param::new("stat_addr", "int __user *", Out, false),
+        Param::new("stat_addr", "int __user *", Out, false).pointee(4),
         Param::new("options", "int", Word, false),
-        Param::new("ru", "struct rusage __user *", Out, false),
+        Param::new("ru", "struct rusage __user *", Out, false).pointee(144),
     ],
     4,
     true,
@@ -953,7 +955,8 @@ pub const sysinfo: Proto = Proto::new(
     116,
     "sys_sysinfo",
     "sys_sysinfo(struct sysinfo __user *info)",
-    &[Param::new("info", "struct sysinfo __user *", Out, false)],
+    &[Param::new("info", "struct sysinfo __user *", Out, false)
+        .pointee(::core::mem::size_of::<linux_raw_sys::system::sysinfo>())],
     1,
     true,
 );
@@ -1002,8 +1005,8 @@ pub const clone: Proto = Proto::new(
     &[
         Param::new("newsp", "unsigned long", Word, false),
         Param::new("clone_flags", "unsigned long", Word, false),
-        Param::new("parent_tidptr", "int __user *", Out, false),
-        Param::new("child_tidptr", "int __user *", Out, false),
+        Param::new("parent_tidptr", "int __user *", Out, false).pointee(4),
+        Param::new("child_tidptr", "int __user *", Out, false).pointee(4),
         Param::new("tls", "unsigned long", Word, false),
     ],
     5,
@@ -1028,12 +1031,7 @@ pub const uname: Proto = Proto::new(
     122,
     "sys_newuname",
     "sys_newuname(struct new_utsname __user *name)",
-    &[Param::new(
-        "name",
-        "struct new_utsname __user *",
-        Out,
-        false,
-    )],
+    &[Param::new("name", "struct new_utsname __user *", Out, false).pointee(390)],
     1,
     true,
 );
@@ -1043,12 +1041,7 @@ pub const adjtimex: Proto = Proto::new(
     124,
     "sys_adjtimex",
     "sys_adjtimex(struct __kernel_timex __user *txc_p)",
-    &[Param::new(
-        "txc_p",
-        "struct __kernel_timex __user *",
-        Out,
-        false,
-    )],
+    &[Param::new("txc_p", "struct __kernel_timex __user *", Out, false).pointee(208)],
     1,
     true,
 );
@@ -1074,8 +1067,8 @@ pub const sigprocmask: Proto = Proto::new(
     "sys_sigprocmask(int how, old_sigset_t __user *nset, old_sigset_t __user *oset)",
     &[
         Param::new("how", "int", Word, false),
-        Param::new("nset", "old_sigset_t __user *", In, false),
-        Param::new("oset", "old_sigset_t __user *", Out, false),
+        Param::new("nset", "old_sigset_t __user *", In, false).pointee(8),
+        Param::new("oset", "old_sigset_t __user *", Out, false).pointee(8),
     ],
     3,
     true,
@@ -1199,7 +1192,7 @@ pub const select: Proto = Proto::new(
         Param::new("inp", "fd_set __user *", Out, false),
         Param::new("outp", "fd_set __user *", Out, false),
         Param::new("exp", "fd_set __user *", Out, false),
-        Param::new("tvp", "struct __kernel_old_timeval __user *", Out, false),
+        Param::new("tvp", "struct __kernel_old_timeval __user *", Out, false).pointee(16),
     ],
     5,
     true,
@@ -1239,7 +1232,7 @@ pub const readv: Proto = Proto::new(
     "sys_readv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("vlen", "unsigned long", Word, false),
     ],
     3,
@@ -1253,7 +1246,7 @@ pub const writev: Proto = Proto::new(
     "sys_writev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("vlen", "unsigned long", Word, false),
     ],
     3,
@@ -1335,7 +1328,7 @@ pub const sched_setparam: Proto = Proto::new(
     "sys_sched_setparam(pid_t pid, struct sched_param __user *param)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("param", "struct sched_param __user *", In, false),
+        Param::new("param", "struct sched_param __user *", In, false).pointee(4),
     ],
     2,
     true,
@@ -1348,7 +1341,7 @@ pub const sched_getparam: Proto = Proto::new(
     "sys_sched_getparam(pid_t pid, struct sched_param __user *param)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("param", "struct sched_param __user *", Out, false),
+        Param::new("param", "struct sched_param __user *", Out, false).pointee(4),
     ],
     2,
     true,
@@ -1362,7 +1355,7 @@ pub const sched_setscheduler: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("policy", "int", Word, false),
-        Param::new("param", "struct sched_param __user *", In, false),
+        Param::new("param", "struct sched_param __user *", In, false).pointee(4),
     ],
     3,
     true,
@@ -1415,7 +1408,7 @@ pub const sched_rr_get_interval: Proto = Proto::new(
     "sys_sched_rr_get_interval(pid_t pid, struct __kernel_timespec __user *interval)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("interval", "struct __kernel_timespec __user *", Out, false),
+        Param::new("interval", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -1427,8 +1420,8 @@ pub const nanosleep: Proto = Proto::new(
     "sys_nanosleep",
     "sys_nanosleep(struct __kernel_timespec __user *rqtp, struct __kernel_timespec __user *rmtp)",
     &[
-        Param::new("rqtp", "struct __kernel_timespec __user *", In, false),
-        Param::new("rmtp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("rqtp", "struct __kernel_timespec __user *", In, false).pointee(16),
+        Param::new("rmtp", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -1458,7 +1451,7 @@ pub const poll: Proto = Proto::new(
     "sys_poll",
     "sys_poll(struct pollfd __user *ufds, unsigned int nfds, int timeout_msecs)",
     &[
-        Param::new("ufds", "struct pollfd __user *", Out, false),
+        Param::new("ufds", "struct pollfd __user *", Out, false).pointee(8),
         Param::new("nfds", "unsigned int", Word, false),
         Param::new("timeout_msecs", "int", Word, false),
     ],
@@ -1544,8 +1537,8 @@ pub const rt_sigtimedwait: Proto = Proto::new(
     "sys_rt_sigtimedwait(const sigset_t __user *uthese, siginfo_t __user *uinfo, const struct __kernel_timespec __user *uts, size_t sigsetsize)",
     &[
         Param::new("uthese", "const sigset_t __user *", In, false),
-        Param::new("uinfo", "siginfo_t __user *", Out, false),
-        Param::new("uts", "const struct __kernel_timespec __user *", In, false),
+        Param::new("uinfo", "siginfo_t __user *", Out, false).pointee(128),
+        Param::new("uts", "const struct __kernel_timespec __user *", In, false).pointee(16),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
     4,
@@ -1560,7 +1553,7 @@ pub const rt_sigqueueinfo: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("sig", "int", Word, false),
-        Param::new("uinfo", "siginfo_t __user *", In, false),
+        Param::new("uinfo", "siginfo_t __user *", In, false).pointee(128),
     ],
     3,
     true,
@@ -1628,8 +1621,8 @@ pub const capget: Proto = Proto::new(
     "sys_capget",
     "sys_capget(cap_user_header_t header, cap_user_data_t dataptr)",
     &[
-        Param::new("header", "cap_user_header_t", Out, false),
-        Param::new("dataptr", "cap_user_data_t", Out, false),
+        Param::new("header", "cap_user_header_t", Out, false).pointee(8),
+        Param::new("dataptr", "cap_user_data_t", Out, false).pointee(12),
     ],
     2,
     true,
@@ -1641,8 +1634,8 @@ pub const capset: Proto = Proto::new(
     "sys_capset",
     "sys_capset(cap_user_header_t header, const cap_user_data_t data)",
     &[
-        Param::new("header", "cap_user_header_t", Out, false),
-        Param::new("data", "const cap_user_data_t", In, false),
+        Param::new("header", "cap_user_header_t", Out, false).pointee(8),
+        Param::new("data", "const cap_user_data_t", In, false).pointee(12),
     ],
     2,
     true,
@@ -1654,8 +1647,8 @@ pub const sigaltstack: Proto = Proto::new(
     "sys_sigaltstack",
     "sys_sigaltstack(const stack_t __user *uss, stack_t __user *uoss)",
     &[
-        Param::new("uss", "const stack_t __user *", In, false),
-        Param::new("uoss", "stack_t __user *", Out, false),
+        Param::new("uss", "const stack_t __user *", In, false).pointee(24),
+        Param::new("uoss", "stack_t __user *", Out, false).pointee(24),
     ],
     2,
     true,
@@ -1669,7 +1662,7 @@ pub const sendfile: Proto = Proto::new(
     &[
         Param::new("out_fd", "int", Word, false),
         Param::new("in_fd", "int", Word, false),
-        Param::new("offset", "loff_t __user *", Out, false),
+        Param::new("offset", "loff_t __user *", Out, false).pointee(8),
         Param::new("count", "size_t", Word, false),
     ],
     4,
@@ -1689,7 +1682,7 @@ pub const getrlimit: Proto = Proto::new(
     "sys_getrlimit(unsigned int resource, struct rlimit __user *rlim)",
     &[
         Param::new("resource", "unsigned int", Word, false),
-        Param::new("rlim", "struct rlimit __user *", Out, false),
+        Param::new("rlim", "struct rlimit __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -1782,7 +1775,7 @@ pub const getgroups: Proto = Proto::new(
     "sys_getgroups(int gidsetsize, gid_t __user *grouplist)",
     &[
         Param::new("gidsetsize", "int", Word, false),
-        Param::new("grouplist", "gid_t __user *", Out, false),
+        Param::new("grouplist", "gid_t __user *", Out, false).pointee(4),
     ],
     2,
     true,
@@ -1795,7 +1788,7 @@ pub const setgroups: Proto = Proto::new(
     "sys_setgroups(int gidsetsize, gid_t __user *grouplist)",
     &[
         Param::new("gidsetsize", "int", Word, false),
-        Param::new("grouplist", "gid_t __user *", In, false),
+        Param::new("grouplist", "gid_t __user *", In, false).pointee(4),
     ],
     2,
     true,
@@ -1835,9 +1828,9 @@ pub const getresuid: Proto = Proto::new(
     "sys_getresuid",
     "sys_getresuid(uid_t __user *ruidp, uid_t __user *euidp, uid_t __user *suidp)",
     &[
-        Param::new("ruidp", "uid_t __user *", Out, false),
-        Param::new("euidp", "uid_t __user *", Out, false),
-        Param::new("suidp", "uid_t __user *", Out, false),
+        Param::new("ruidp", "uid_t __user *", Out, false).pointee(4),
+        Param::new("euidp", "uid_t __user *", Out, false).pointee(4),
+        Param::new("suidp", "uid_t __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -1863,9 +1856,9 @@ pub const getresgid: Proto = Proto::new(
     "sys_getresgid",
     "sys_getresgid(gid_t __user *rgidp, gid_t __user *egidp, gid_t __user *sgidp)",
     &[
-        Param::new("rgidp", "gid_t __user *", Out, false),
-        Param::new("egidp", "gid_t __user *", Out, false),
-        Param::new("sgidp", "gid_t __user *", Out, false),
+        Param::new("rgidp", "gid_t __user *", Out, false).pointee(4),
+        Param::new("egidp", "gid_t __user *", Out, false).pointee(4),
+        Param::new("sgidp", "gid_t __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -2197,7 +2190,7 @@ pub const futex: Proto = Proto::new(
     "sys_futex",
     "sys_futex(u32 __user *uaddr, int op, u32 val, const struct __kernel_timespec __user *utime, u32 __user *uaddr2, u32 val3)",
     &[
-        Param::new("uaddr", "u32 __user *", Out, false),
+        Param::new("uaddr", "u32 __user *", Out, false).pointee(4),
         Param::new("op", "int", Word, false),
         Param::new("val", "u32", Word, false),
         Param::new(
@@ -2205,8 +2198,9 @@ pub const futex: Proto = Proto::new(
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
-        Param::new("uaddr2", "u32 __user *", Out, false),
+        )
+        .pointee(16),
+        Param::new("uaddr2", "u32 __user *", Out, false).pointee(4),
         Param::new("val3", "u32", Word, false),
     ],
     6,
@@ -2262,7 +2256,7 @@ pub const io_setup: Proto = Proto::new(
     "sys_io_setup(unsigned nr_events, aio_context_t __user *ctxp)",
     &[
         Param::new("nr_events", "unsigned", Word, false),
-        Param::new("ctxp", "aio_context_t __user *", Out, false),
+        Param::new("ctxp", "aio_context_t __user *", Out, false).pointee(8),
     ],
     2,
     true,
@@ -2287,8 +2281,8 @@ pub const io_getevents: Proto = Proto::new(
         Param::new("ctx_id", "aio_context_t", Word, false),
         Param::new("min_nr", "long", Word, false),
         Param::new("nr", "long", Word, false),
-        Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
+        Param::new("events", "struct io_event __user *", Out, false).pointee(32),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false).pointee(16),
     ],
     5,
     true,
@@ -2302,7 +2296,7 @@ pub const io_submit: Proto = Proto::new(
     &[
         Param::new("ctx_id", "aio_context_t", Word, false),
         Param::new("nr", "long", Word, false),
-        Param::new("iocbpp", "struct iocb __user * __user *", In, false),
+        Param::new("iocbpp", "struct iocb __user * __user *", In, false).pointee(8),
     ],
     3,
     true,
@@ -2315,8 +2309,8 @@ pub const io_cancel: Proto = Proto::new(
     "sys_io_cancel(aio_context_t ctx_id, struct iocb __user *iocb, struct io_event __user *result)",
     &[
         Param::new("ctx_id", "aio_context_t", Word, false),
-        Param::new("iocb", "struct iocb __user *", In, false),
-        Param::new("result", "struct io_event __user *", Out, false),
+        Param::new("iocb", "struct iocb __user *", In, false).pointee(64),
+        Param::new("result", "struct io_event __user *", Out, false).pointee(32),
     ],
     3,
     true,
@@ -2351,7 +2345,7 @@ pub const epoll_ctl: Proto = Proto::new(
         Param::new("epfd", "int", Word, false),
         Param::new("op", "int", Word, false),
         Param::new("fd", "int", Word, false),
-        Param::new("event", "struct epoll_event __user *", In, false),
+        Param::new("event", "struct epoll_event __user *", In, false).pointee(16),
     ],
     4,
     true,
@@ -2364,7 +2358,7 @@ pub const epoll_wait: Proto = Proto::new(
     "sys_epoll_wait(int epfd, struct epoll_event __user *events, int maxevents, int timeout)",
     &[
         Param::new("epfd", "int", Word, false),
-        Param::new("events", "struct epoll_event __user *", Out, false),
+        Param::new("events", "struct epoll_event __user *", Out, false).pointee(16),
         Param::new("maxevents", "int", Word, false),
         Param::new("timeout", "int", Word, false),
     ],
@@ -2377,7 +2371,7 @@ pub const set_tid_address: Proto = Proto::new(
     252,
     "sys_set_tid_address",
     "sys_set_tid_address(int __user *tidptr)",
-    &[Param::new("tidptr", "int __user *", Out, false)],
+    &[Param::new("tidptr", "int __user *", Out, false).pointee(4)],
     1,
     false,
 );
@@ -2404,8 +2398,8 @@ pub const timer_create: Proto = Proto::new(
     "sys_timer_create(const clockid_t which_clock, struct sigevent __user *timer_event_spec, timer_t __user *created_timer_id)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("timer_event_spec", "struct sigevent __user *", In, false),
-        Param::new("created_timer_id", "timer_t __user *", Out, false),
+        Param::new("timer_event_spec", "struct sigevent __user *", In, false).pointee(64),
+        Param::new("created_timer_id", "timer_t __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -2424,13 +2418,15 @@ pub const timer_settime: Proto = Proto::new(
             "const struct __kernel_itimerspec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(32),
         Param::new(
             "old_setting",
             "struct __kernel_itimerspec __user *",
             Out,
             false,
-        ),
+        )
+        .pointee(32),
     ],
     4,
     true,
@@ -2443,7 +2439,7 @@ pub const timer_gettime: Proto = Proto::new(
     "sys_timer_gettime(timer_t timer_id, struct __kernel_itimerspec __user *setting)",
     &[
         Param::new("timer_id", "timer_t", Word, false),
-        Param::new("setting", "struct __kernel_itimerspec __user *", Out, false),
+        Param::new("setting", "struct __kernel_itimerspec __user *", Out, false).pointee(32),
     ],
     2,
     true,
@@ -2476,7 +2472,7 @@ pub const clock_settime: Proto = Proto::new(
     "sys_clock_settime(const clockid_t which_clock, const struct __kernel_timespec __user *tp)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("tp", "const struct __kernel_timespec __user *", In, false),
+        Param::new("tp", "const struct __kernel_timespec __user *", In, false).pointee(16),
     ],
     2,
     true,
@@ -2489,7 +2485,7 @@ pub const clock_gettime: Proto = Proto::new(
     "sys_clock_gettime(const clockid_t which_clock, struct __kernel_timespec __user *tp)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("tp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("tp", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -2502,7 +2498,7 @@ pub const clock_getres: Proto = Proto::new(
     "sys_clock_getres(const clockid_t which_clock, struct __kernel_timespec __user *tp)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("tp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("tp", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -2516,8 +2512,8 @@ pub const clock_nanosleep: Proto = Proto::new(
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
         Param::new("flags", "int", Word, false),
-        Param::new("rqtp", "const struct __kernel_timespec __user *", In, false),
-        Param::new("rmtp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("rqtp", "const struct __kernel_timespec __user *", In, false).pointee(16),
+        Param::new("rmtp", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     4,
     true,
@@ -2590,7 +2586,7 @@ pub const get_mempolicy: Proto = Proto::new(
     "sys_get_mempolicy",
     "sys_get_mempolicy(int __user *policy, unsigned long __user *nmask, unsigned long maxnode, unsigned long addr, unsigned long flags)",
     &[
-        Param::new("policy", "int __user *", Out, false),
+        Param::new("policy", "int __user *", Out, false).pointee(4),
         Param::new("nmask", "unsigned long __user *", Out, false),
         Param::new("maxnode", "unsigned long", Word, false),
         Param::new("addr", "unsigned long", Word, false),
@@ -2623,7 +2619,7 @@ pub const mq_open: Proto = Proto::new(
         Param::new("u_name", "const char __user *", In, false),
         Param::new("oflag", "int", Word, false),
         Param::new("mode", "umode_t", Word, false),
-        Param::new("u_attr", "struct mq_attr __user *", In, false),
+        Param::new("u_attr", "struct mq_attr __user *", In, false).pointee(64),
     ],
     4,
     true,
@@ -2654,7 +2650,8 @@ pub const mq_timedsend: Proto = Proto::new(
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(16),
     ],
     5,
     true,
@@ -2669,13 +2666,14 @@ pub const mq_timedreceive: Proto = Proto::new(
         Param::new("mqdes", "mqd_t", Word, false),
         Param::new("u_msg_ptr", "char __user *", Out, false),
         Param::new("msg_len", "size_t", Word, false),
-        Param::new("u_msg_prio", "unsigned int __user *", Out, false),
+        Param::new("u_msg_prio", "unsigned int __user *", Out, false).pointee(4),
         Param::new(
             "u_abs_timeout",
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(16),
     ],
     5,
     true,
@@ -2693,7 +2691,8 @@ pub const mq_notify: Proto = Proto::new(
             "const struct sigevent __user *",
             In,
             false,
-        ),
+        )
+        .pointee(64),
     ],
     2,
     true,
@@ -2706,8 +2705,8 @@ pub const mq_getsetattr: Proto = Proto::new(
     "sys_mq_getsetattr(mqd_t mqdes, const struct mq_attr __user *u_mqstat, struct mq_attr __user *u_omqstat)",
     &[
         Param::new("mqdes", "mqd_t", Word, false),
-        Param::new("u_mqstat", "const struct mq_attr __user *", In, false),
-        Param::new("u_omqstat", "struct mq_attr __user *", Out, false),
+        Param::new("u_mqstat", "const struct mq_attr __user *", In, false).pointee(64),
+        Param::new("u_omqstat", "struct mq_attr __user *", Out, false).pointee(64),
     ],
     3,
     true,
@@ -2721,7 +2720,7 @@ pub const kexec_load: Proto = Proto::new(
     &[
         Param::new("entry", "unsigned long", Word, false),
         Param::new("nr_segments", "unsigned long", Word, false),
-        Param::new("segments", "struct kexec_segment __user *", In, false),
+        Param::new("segments", "struct kexec_segment __user *", In, false).pointee(32),
         Param::new("flags", "unsigned long", Word, false),
     ],
     4,
@@ -2783,9 +2782,9 @@ pub const waitid: Proto = Proto::new(
     &[
         Param::new("which", "int", Word, false),
         Param::new("upid", "pid_t", Word, false),
-        Param::new("infop", "struct siginfo __user *", Out, false),
+        Param::new("infop", "struct siginfo __user *", Out, false).pointee(128),
         Param::new("options", "int", Word, false),
-        Param::new("ru", "struct rusage __user *", Out, false),
+        Param::new("ru", "struct rusage __user *", Out, false).pointee(144),
     ],
     5,
     true,
@@ -2938,7 +2937,7 @@ pub const futimesat: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("utimes", "struct __kernel_old_timeval __user *", In, false),
+        Param::new("utimes", "struct __kernel_old_timeval __user *", In, false).pointee(16),
     ],
     3,
     true,
@@ -2952,7 +2951,8 @@ pub const newfstatat: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("statbuf", "struct stat __user *", Out, false),
+        Param::new("statbuf", "struct stat __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat>()),
         Param::new("flag", "int", Word, false),
     ],
     4,
@@ -3071,7 +3071,7 @@ pub const pselect6: Proto = Proto::new(
         Param::new("inp", "fd_set __user *", Out, false),
         Param::new("outp", "fd_set __user *", Out, false),
         Param::new("exp", "fd_set __user *", Out, false),
-        Param::new("tsp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("tsp", "struct __kernel_timespec __user *", Out, false).pointee(16),
         Param::new("sig", "void __user *", In, false),
     ],
     6,
@@ -3084,9 +3084,9 @@ pub const ppoll: Proto = Proto::new(
     "sys_ppoll",
     "sys_ppoll(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)",
     &[
-        Param::new("ufds", "struct pollfd __user *", Out, false),
+        Param::new("ufds", "struct pollfd __user *", Out, false).pointee(8),
         Param::new("nfds", "unsigned int", Word, false),
-        Param::new("tsp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("tsp", "struct __kernel_timespec __user *", Out, false).pointee(16),
         Param::new("sigmask", "const sigset_t __user *", In, false),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
@@ -3129,8 +3129,9 @@ pub const get_robust_list: Proto = Proto::new(
             "struct robust_list_head __user * __user *",
             Out,
             false,
-        ),
-        Param::new("len_ptr", "size_t __user *", Out, false),
+        )
+        .pointee(8),
+        Param::new("len_ptr", "size_t __user *", Out, false).pointee(8),
     ],
     3,
     true,
@@ -3143,9 +3144,9 @@ pub const splice: Proto = Proto::new(
     "sys_splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)",
     &[
         Param::new("fd_in", "int", Word, false),
-        Param::new("off_in", "loff_t __user *", Out, false),
+        Param::new("off_in", "loff_t __user *", Out, false).pointee(8),
         Param::new("fd_out", "int", Word, false),
-        Param::new("off_out", "loff_t __user *", Out, false),
+        Param::new("off_out", "loff_t __user *", Out, false).pointee(8),
         Param::new("len", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -3190,7 +3191,7 @@ pub const vmsplice: Proto = Proto::new(
     "sys_vmsplice(int fd, const struct iovec __user *uiov, unsigned long nr_segs, unsigned int flags)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("uiov", "const struct iovec __user *", In, false),
+        Param::new("uiov", "const struct iovec __user *", In, false).pointee(16),
         Param::new("nr_segs", "unsigned long", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -3206,9 +3207,9 @@ pub const move_pages: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("nr_pages", "unsigned long", Word, false),
-        Param::new("pages", "const void __user * __user *", In, false),
-        Param::new("nodes", "const int __user *", In, false),
-        Param::new("status", "int __user *", Out, false),
+        Param::new("pages", "const void __user * __user *", In, false).pointee(8),
+        Param::new("nodes", "const int __user *", In, false).pointee(4),
+        Param::new("status", "int __user *", Out, false).pointee(4),
         Param::new("flags", "int", Word, false),
     ],
     6,
@@ -3221,8 +3222,8 @@ pub const getcpu: Proto = Proto::new(
     "sys_getcpu",
     "sys_getcpu(unsigned __user *cpup, unsigned __user *nodep, void __user *unused)",
     &[
-        Param::new("cpup", "unsigned __user *", Out, false),
-        Param::new("nodep", "unsigned __user *", Out, false),
+        Param::new("cpup", "unsigned __user *", Out, false).pointee(4),
+        Param::new("nodep", "unsigned __user *", Out, false).pointee(4),
         Param::new("unused", "void __user *", Out, false),
     ],
     3,
@@ -3236,7 +3237,7 @@ pub const epoll_pwait: Proto = Proto::new(
     "sys_epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)",
     &[
         Param::new("epfd", "int", Word, false),
-        Param::new("events", "struct epoll_event __user *", Out, false),
+        Param::new("events", "struct epoll_event __user *", Out, false).pointee(16),
         Param::new("maxevents", "int", Word, false),
         Param::new("timeout", "int", Word, false),
         Param::new("sigmask", "const sigset_t __user *", In, false),
@@ -3253,7 +3254,7 @@ pub const utimes: Proto = Proto::new(
     "sys_utimes(char __user *filename, struct __kernel_old_timeval __user *utimes)",
     &[
         Param::new("filename", "char __user *", In, false),
-        Param::new("utimes", "struct __kernel_old_timeval __user *", In, false),
+        Param::new("utimes", "struct __kernel_old_timeval __user *", In, false).pointee(16),
     ],
     2,
     true,
@@ -3282,7 +3283,7 @@ pub const utimensat: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("utimes", "struct __kernel_timespec __user *", In, false),
+        Param::new("utimes", "struct __kernel_timespec __user *", In, false).pointee(16),
         Param::new("flags", "int", Word, false),
     ],
     4,
@@ -3341,8 +3342,9 @@ pub const timerfd_settime: Proto = Proto::new(
             "const struct __kernel_itimerspec __user *",
             In,
             false,
-        ),
-        Param::new("otmr", "struct __kernel_itimerspec __user *", Out, false),
+        )
+        .pointee(32),
+        Param::new("otmr", "struct __kernel_itimerspec __user *", Out, false).pointee(32),
     ],
     4,
     true,
@@ -3355,7 +3357,7 @@ pub const timerfd_gettime: Proto = Proto::new(
     "sys_timerfd_gettime(int ufd, struct __kernel_itimerspec __user *otmr)",
     &[
         Param::new("ufd", "int", Word, false),
-        Param::new("otmr", "struct __kernel_itimerspec __user *", Out, false),
+        Param::new("otmr", "struct __kernel_itimerspec __user *", Out, false).pointee(32),
     ],
     2,
     true,
@@ -3405,7 +3407,7 @@ pub const pipe2: Proto = Proto::new(
     "sys_pipe2",
     "sys_pipe2(int __user *fildes, int flags)",
     &[
-        Param::new("fildes", "int __user *", Out, false),
+        Param::new("fildes", "int __user *", Out, false).pointee(4),
         Param::new("flags", "int", Word, false),
     ],
     2,
@@ -3443,7 +3445,7 @@ pub const preadv: Proto = Proto::new(
     "sys_preadv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("vlen", "unsigned long", Word, false),
         Param::new("pos_l", "unsigned long", Word, false),
         Param::new("pos_h", "unsigned long", Word, false),
@@ -3459,7 +3461,7 @@ pub const pwritev: Proto = Proto::new(
     "sys_pwritev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("vlen", "unsigned long", Word, false),
         Param::new("pos_l", "unsigned long", Word, false),
         Param::new("pos_h", "unsigned long", Word, false),
@@ -3477,7 +3479,7 @@ pub const rt_tgsigqueueinfo: Proto = Proto::new(
         Param::new("tgid", "pid_t", Word, false),
         Param::new("pid", "pid_t", Word, false),
         Param::new("sig", "int", Word, false),
-        Param::new("uinfo", "siginfo_t __user *", In, false),
+        Param::new("uinfo", "siginfo_t __user *", In, false).pointee(128),
     ],
     4,
     true,
@@ -3536,8 +3538,8 @@ pub const prlimit64: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("resource", "unsigned int", Word, false),
-        Param::new("new_rlim", "const struct rlimit64 __user *", In, false),
-        Param::new("old_rlim", "struct rlimit64 __user *", Out, false),
+        Param::new("new_rlim", "const struct rlimit64 __user *", In, false).pointee(16),
+        Param::new("old_rlim", "struct rlimit64 __user *", Out, false).pointee(16),
     ],
     4,
     true,
@@ -3580,7 +3582,7 @@ pub const clock_adjtime: Proto = Proto::new(
     "sys_clock_adjtime(const clockid_t which_clock, struct __kernel_timex __user *utx)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("utx", "struct __kernel_timex __user *", Out, false),
+        Param::new("utx", "struct __kernel_timex __user *", Out, false).pointee(208),
     ],
     2,
     true,
@@ -3616,9 +3618,9 @@ pub const process_vm_readv: Proto = Proto::new(
     "sys_process_vm_readv(pid_t pid, const struct iovec __user *lvec, unsigned long liovcnt, const struct iovec __user *rvec, unsigned long riovcnt, unsigned long flags)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("lvec", "const struct iovec __user *", In, false),
+        Param::new("lvec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("liovcnt", "unsigned long", Word, false),
-        Param::new("rvec", "const struct iovec __user *", In, false),
+        Param::new("rvec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("riovcnt", "unsigned long", Word, false),
         Param::new("flags", "unsigned long", Word, false),
     ],
@@ -3633,9 +3635,9 @@ pub const process_vm_writev: Proto = Proto::new(
     "sys_process_vm_writev(pid_t pid, const struct iovec __user *lvec, unsigned long liovcnt, const struct iovec __user *rvec, unsigned long riovcnt, unsigned long flags)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("lvec", "const struct iovec __user *", In, false),
+        Param::new("lvec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("liovcnt", "unsigned long", Word, false),
-        Param::new("rvec", "const struct iovec __user *", In, false),
+        Param::new("rvec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("riovcnt", "unsigned long", Word, false),
         Param::new("flags", "unsigned long", Word, false),
     ],
@@ -3868,10 +3870,10 @@ pub const recvmmsg: Proto = Proto::new(
     "sys_recvmmsg(int fd, struct mmsghdr __user *mmsg, unsigned int vlen, unsigned int flags, struct __kernel_timespec __user *timeout)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("mmsg", "struct mmsghdr __user *", Out, false),
+        Param::new("mmsg", "struct mmsghdr __user *", Out, false).pointee(64),
         Param::new("vlen", "unsigned int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     5,
     true,
@@ -3884,7 +3886,7 @@ pub const sendmmsg: Proto = Proto::new(
     "sys_sendmmsg(int fd, struct mmsghdr __user *mmsg, unsigned int vlen, unsigned int flags)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("mmsg", "struct mmsghdr __user *", Out, false),
+        Param::new("mmsg", "struct mmsghdr __user *", Out, false).pointee(64),
         Param::new("vlen", "unsigned int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -3915,7 +3917,7 @@ pub const socketpair: Proto = Proto::new(
         Param::new("family", "int", Word, false),
         Param::new("type", "int", Word, false),
         Param::new("protocol", "int", Word, false),
-        Param::new("usockvec", "int __user *", Out, false),
+        Param::new("usockvec", "int __user *", Out, false).pointee(4),
     ],
     4,
     true,
@@ -3970,7 +3972,7 @@ pub const accept4: Proto = Proto::new(
     &[
         Param::new("fd", "int", Word, false),
         Param::new("upeer_sockaddr", "struct sockaddr __user *", Out, false),
-        Param::new("upeer_addrlen", "int __user *", Out, false),
+        Param::new("upeer_addrlen", "int __user *", Out, false).pointee(4),
         Param::new("flags", "int", Word, false),
     ],
     4,
@@ -3987,7 +3989,7 @@ pub const getsockopt: Proto = Proto::new(
         Param::new("level", "int", Word, false),
         Param::new("optname", "int", Word, false),
         Param::new("optval", "char __user *", Out, false),
-        Param::new("optlen", "int __user *", Out, false),
+        Param::new("optlen", "int __user *", Out, false).pointee(4),
     ],
     5,
     true,
@@ -4017,7 +4019,7 @@ pub const getsockname: Proto = Proto::new(
     &[
         Param::new("fd", "int", Word, false),
         Param::new("usockaddr", "struct sockaddr __user *", Out, false),
-        Param::new("usockaddr_len", "int __user *", Out, false),
+        Param::new("usockaddr_len", "int __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -4031,7 +4033,7 @@ pub const getpeername: Proto = Proto::new(
     &[
         Param::new("fd", "int", Word, false),
         Param::new("usockaddr", "struct sockaddr __user *", Out, false),
-        Param::new("usockaddr_len", "int __user *", Out, false),
+        Param::new("usockaddr_len", "int __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -4061,7 +4063,7 @@ pub const sendmsg: Proto = Proto::new(
     "sys_sendmsg(int fd, struct user_msghdr __user *msg, unsigned int flags)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("msg", "struct user_msghdr __user *", In, false),
+        Param::new("msg", "struct user_msghdr __user *", In, false).pointee(56),
         Param::new("flags", "unsigned int", Word, false),
     ],
     3,
@@ -4079,7 +4081,7 @@ pub const recvfrom: Proto = Proto::new(
         Param::new("size", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
         Param::new("addr", "struct sockaddr __user *", Out, false),
-        Param::new("addr_len", "int __user *", Out, false),
+        Param::new("addr_len", "int __user *", Out, false).pointee(4),
     ],
     6,
     true,
@@ -4092,7 +4094,7 @@ pub const recvmsg: Proto = Proto::new(
     "sys_recvmsg(int fd, struct user_msghdr __user *msg, unsigned int flags)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("msg", "struct user_msghdr __user *", Out, false),
+        Param::new("msg", "struct user_msghdr __user *", Out, false).pointee(56),
         Param::new("flags", "unsigned int", Word, false),
     ],
     3,
@@ -4133,9 +4135,9 @@ pub const copy_file_range: Proto = Proto::new(
     "sys_copy_file_range(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)",
     &[
         Param::new("fd_in", "int", Word, false),
-        Param::new("off_in", "loff_t __user *", Out, false),
+        Param::new("off_in", "loff_t __user *", Out, false).pointee(8),
         Param::new("fd_out", "int", Word, false),
-        Param::new("off_out", "loff_t __user *", Out, false),
+        Param::new("off_out", "loff_t __user *", Out, false).pointee(8),
         Param::new("len", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -4150,7 +4152,7 @@ pub const preadv2: Proto = Proto::new(
     "sys_preadv2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("vlen", "unsigned long", Word, false),
         Param::new("pos_l", "unsigned long", Word, false),
         Param::new("pos_h", "unsigned long", Word, false),
@@ -4167,7 +4169,7 @@ pub const pwritev2: Proto = Proto::new(
     "sys_pwritev2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("vlen", "unsigned long", Word, false),
         Param::new("pos_l", "unsigned long", Word, false),
         Param::new("pos_h", "unsigned long", Word, false),
@@ -4200,7 +4202,7 @@ pub const statx: Proto = Proto::new(
         Param::new("filename", "const char __user *", In, false),
         Param::new("flags", "unsigned", Word, false),
         Param::new("mask", "unsigned int", Word, false),
-        Param::new("buffer", "struct statx __user *", Out, false),
+        Param::new("buffer", "struct statx __user *", Out, false).pointee(256),
     ],
     5,
     true,
@@ -4214,7 +4216,7 @@ pub const s390_sthyi: Proto = Proto::new(
     &[
         Param::new("function_code", "unsigned long", Word, false),
         Param::new("buffer", "void __user *", Out, false),
-        Param::new("return_code", "u64 __user *", Out, false),
+        Param::new("return_code", "u64 __user *", Out, false).pointee(8),
         Param::new("flags", "unsigned long", Word, false),
     ],
     4,
@@ -4246,9 +4248,9 @@ pub const io_pgetevents: Proto = Proto::new(
         Param::new("ctx_id", "aio_context_t", Word, false),
         Param::new("min_nr", "long", Word, false),
         Param::new("nr", "long", Word, false),
-        Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
-        Param::new("usig", "const struct __aio_sigset __user *", In, false),
+        Param::new("events", "struct io_event __user *", Out, false).pointee(32),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false).pointee(16),
+        Param::new("usig", "const struct __aio_sigset __user *", In, false).pointee(16),
     ],
     6,
     true,
@@ -4314,14 +4316,15 @@ pub const semtimedop: Proto = Proto::new(
     "sys_semtimedop(int semid, struct sembuf __user *tsops, unsigned int nsops, const struct __kernel_timespec __user *timeout)",
     &[
         Param::new("semid", "int", Word, false),
-        Param::new("tsops", "struct sembuf __user *", In, false),
+        Param::new("tsops", "struct sembuf __user *", In, false).pointee(6),
         Param::new("nsops", "unsigned int", Word, false),
         Param::new(
             "timeout",
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(16),
     ],
     4,
     true,
@@ -4474,7 +4477,7 @@ pub const pidfd_send_signal: Proto = Proto::new(
     &[
         Param::new("pidfd", "int", Word, false),
         Param::new("sig", "int", Word, false),
-        Param::new("info", "siginfo_t __user *", In, false),
+        Param::new("info", "siginfo_t __user *", In, false).pointee(128),
         Param::new("flags", "unsigned int", Word, false),
     ],
     4,
@@ -4488,7 +4491,7 @@ pub const io_uring_setup: Proto = Proto::new(
     "sys_io_uring_setup(u32 entries, struct io_uring_params __user *params)",
     &[
         Param::new("entries", "u32", Word, false),
-        Param::new("params", "struct io_uring_params __user *", Out, false),
+        Param::new("params", "struct io_uring_params __user *", Out, false).pointee(120),
     ],
     2,
     true,
@@ -4704,7 +4707,7 @@ pub const process_madvise: Proto = Proto::new(
     "sys_process_madvise(int pidfd, const struct iovec __user *vec, size_t vlen, int behavior, unsigned int flags)",
     &[
         Param::new("pidfd", "int", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("vlen", "size_t", Word, false),
         Param::new("behavior", "int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
@@ -4720,14 +4723,15 @@ pub const epoll_pwait2: Proto = Proto::new(
     "sys_epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)",
     &[
         Param::new("epfd", "int", Word, false),
-        Param::new("events", "struct epoll_event __user *", Out, false),
+        Param::new("events", "struct epoll_event __user *", Out, false).pointee(16),
         Param::new("maxevents", "int", Word, false),
         Param::new(
             "timeout",
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(16),
         Param::new("sigmask", "const sigset_t __user *", In, false),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
@@ -4842,10 +4846,10 @@ pub const futex_waitv: Proto = Proto::new(
     "sys_futex_waitv",
     "sys_futex_waitv(struct futex_waitv __user *waiters, unsigned int nr_futexes, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)",
     &[
-        Param::new("waiters", "struct futex_waitv __user *", In, false),
+        Param::new("waiters", "struct futex_waitv __user *", In, false).pointee(24),
         Param::new("nr_futexes", "unsigned int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false).pointee(16),
         Param::new("clockid", "clockid_t", Word, false),
     ],
     5,
@@ -4874,8 +4878,8 @@ pub const cachestat: Proto = Proto::new(
     "sys_cachestat(unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags)",
     &[
         Param::new("fd", "unsigned int", Word, false),
-        Param::new("cstat_range", "struct cachestat_range __user *", In, false),
-        Param::new("cstat", "struct cachestat __user *", Out, false),
+        Param::new("cstat_range", "struct cachestat_range __user *", In, false).pointee(16),
+        Param::new("cstat", "struct cachestat __user *", Out, false).pointee(40),
         Param::new("flags", "unsigned int", Word, false),
     ],
     4,
@@ -4936,7 +4940,7 @@ pub const futex_wait: Proto = Proto::new(
         Param::new("val", "unsigned long", Word, false),
         Param::new("mask", "unsigned long", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false).pointee(16),
         Param::new("clockid", "clockid_t", Word, false),
     ],
     6,
@@ -4949,7 +4953,7 @@ pub const futex_requeue: Proto = Proto::new(
     "sys_futex_requeue",
     "sys_futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)",
     &[
-        Param::new("waiters", "struct futex_waitv __user *", In, false),
+        Param::new("waiters", "struct futex_waitv __user *", In, false).pointee(24),
         Param::new("flags", "unsigned int", Word, false),
         Param::new("nr_wake", "int", Word, false),
         Param::new("nr_requeue", "int", Word, false),
@@ -4980,7 +4984,7 @@ pub const listmount: Proto = Proto::new(
     "sys_listmount(const struct mnt_id_req __user *req, u64 __user *mnt_ids, size_t nr_mnt_ids, unsigned int flags)",
     &[
         Param::new("req", "const struct mnt_id_req __user *", In, false),
-        Param::new("mnt_ids", "u64 __user *", Out, false),
+        Param::new("mnt_ids", "u64 __user *", Out, false).pointee(8),
         Param::new("nr_mnt_ids", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -4996,7 +5000,7 @@ pub const lsm_get_self_attr: Proto = Proto::new(
     &[
         Param::new("attr", "unsigned int", Word, false),
         Param::new("ctx", "struct lsm_ctx __user *", Out, false),
-        Param::new("size", "u32 __user *", Out, false),
+        Param::new("size", "u32 __user *", Out, false).pointee(4),
         Param::new("flags", "u32", Word, false),
     ],
     4,
@@ -5024,8 +5028,8 @@ pub const lsm_list_modules: Proto = Proto::new(
     "sys_lsm_list_modules",
     "sys_lsm_list_modules(u64 __user *ids, u32 __user *size, u32 flags)",
     &[
-        Param::new("ids", "u64 __user *", Out, false),
-        Param::new("size", "u32 __user *", Out, false),
+        Param::new("ids", "u64 __user *", Out, false).pointee(8),
+        Param::new("size", "u32 __user *", Out, false).pointee(4),
         Param::new("flags", "u32", Word, false),
     ],
     3,
@@ -5166,7 +5170,7 @@ pub const listns: Proto = Proto::new(
     "sys_listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)",
     &[
         Param::new("req", "const struct ns_id_req __user *", In, false),
-        Param::new("ns_ids", "u64 __user *", Out, false),
+        Param::new("ns_ids", "u64 __user *", Out, false).pointee(8),
         Param::new("nr_ns_ids", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],

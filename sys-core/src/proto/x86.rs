@@ -87,7 +87,7 @@ pub const waitpid: Proto = Proto::new(
     "sys_waitpid(pid_t pid, int __user *stat_addr, int options)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("stat_addr", "int __user *", Out, false),
+        Param::new("stat_addr", "int __user *", Out, false).pointee(4),
         Param::new("options", "int", Word, false),
     ],
     3,
@@ -159,7 +159,7 @@ pub const time: Proto = Proto::new(
     13,
     "sys_time32",
     "sys_time32(old_time32_t __user *tloc)",
-    &[Param::new("tloc", "old_time32_t __user *", Out, false)],
+    &[Param::new("tloc", "old_time32_t __user *", Out, false).pointee(4)],
     1,
     true,
 );
@@ -214,7 +214,9 @@ pub const oldstat: Proto = Proto::new(
     "sys_stat(const char __user *filename, struct __old_kernel_stat __user *statbuf)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("statbuf", "struct __old_kernel_stat __user *", Out, false),
+        Param::new("statbuf", "struct __old_kernel_stat __user *", Out, false).pointee(
+            ::core::mem::size_of::<linux_raw_sys::general::__old_kernel_stat>(),
+        ),
     ],
     2,
     true,
@@ -295,7 +297,7 @@ pub const stime: Proto = Proto::new(
     25,
     "sys_stime32",
     "sys_stime32(old_time32_t __user *tptr)",
-    &[Param::new("tptr", "old_time32_t __user *", In, false)],
+    &[Param::new("tptr", "old_time32_t __user *", In, false).pointee(4)],
     1,
     true,
 );
@@ -332,7 +334,9 @@ pub const oldfstat: Proto = Proto::new(
     "sys_fstat(unsigned int fd, struct __old_kernel_stat __user *statbuf)",
     &[
         Param::new("fd", "unsigned int", Word, false),
-        Param::new("statbuf", "struct __old_kernel_stat __user *", Out, false),
+        Param::new("statbuf", "struct __old_kernel_stat __user *", Out, false).pointee(
+            ::core::mem::size_of::<linux_raw_sys::general::__old_kernel_stat>(),
+        ),
     ],
     2,
     true,
@@ -347,7 +351,7 @@ pub const utime: Proto = Proto::new(
     "sys_utime32(const char __user *filename, struct old_utimbuf32 __user *t)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("t", "struct old_utimbuf32 __user *", In, false),
+        Param::new("t", "struct old_utimbuf32 __user *", In, false).pointee(8),
     ],
     2,
     true,
@@ -448,7 +452,7 @@ pub const pipe: Proto = Proto::new(
     42,
     "sys_pipe",
     "sys_pipe(int __user *fildes)",
-    &[Param::new("fildes", "int __user *", Out, false)],
+    &[Param::new("fildes", "int __user *", Out, false).pointee(4)],
     1,
     true,
 );
@@ -458,7 +462,7 @@ pub const times: Proto = Proto::new(
     43,
     "sys_times",
     "sys_times(struct tms __user *tbuf)",
-    &[Param::new("tbuf", "struct tms __user *", Out, false)],
+    &[Param::new("tbuf", "struct tms __user *", Out, false).pointee(16)],
     1,
     true,
 );
@@ -603,12 +607,7 @@ pub const oldolduname: Proto = Proto::new(
     59,
     "sys_olduname",
     "sys_olduname(struct oldold_utsname __user *name)",
-    &[Param::new(
-        "name",
-        "struct oldold_utsname __user *",
-        Out,
-        false,
-    )],
+    &[Param::new("name", "struct oldold_utsname __user *", Out, false).pointee(45)],
     1,
     true,
 );
@@ -760,7 +759,7 @@ pub const sigpending: Proto = Proto::new(
     73,
     "sys_sigpending",
     "sys_sigpending(old_sigset_t __user *uset)",
-    &[Param::new("uset", "old_sigset_t __user *", Out, false)],
+    &[Param::new("uset", "old_sigset_t __user *", Out, false).pointee(4)],
     1,
     true,
 );
@@ -785,7 +784,7 @@ pub const setrlimit: Proto = Proto::new(
     "sys_setrlimit(unsigned int resource, struct rlimit __user *rlim)",
     &[
         Param::new("resource", "unsigned int", Word, false),
-        Param::new("rlim", "struct rlimit __user *", In, false),
+        Param::new("rlim", "struct rlimit __user *", In, false).pointee(8),
     ],
     2,
     true,
@@ -798,7 +797,7 @@ pub const getrlimit: Proto = Proto::new(
     "sys_old_getrlimit(unsigned int resource, struct rlimit __user *rlim)",
     &[
         Param::new("resource", "unsigned int", Word, false),
-        Param::new("rlim", "struct rlimit __user *", Out, false),
+        Param::new("rlim", "struct rlimit __user *", Out, false).pointee(8),
     ],
     2,
     true,
@@ -811,7 +810,7 @@ pub const getrusage: Proto = Proto::new(
     "sys_getrusage(int who, struct rusage __user *ru)",
     &[
         Param::new("who", "int", Word, false),
-        Param::new("ru", "struct rusage __user *", Out, false),
+        Param::new("ru", "struct rusage __user *", Out, false).pointee(72),
     ],
     2,
     true,
@@ -823,8 +822,8 @@ pub const gettimeofday: Proto = Proto::new(
     "sys_gettimeofday",
     "sys_gettimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz)",
     &[
-        Param::new("tv", "struct __kernel_old_timeval __user *", Out, false),
-        Param::new("tz", "struct timezone __user *", Out, false),
+        Param::new("tv", "struct __kernel_old_timeval __user *", Out, false).pointee(8),
+        Param::new("tz", "struct timezone __user *", Out, false).pointee(8),
     ],
     2,
     true,
@@ -836,8 +835,8 @@ pub const settimeofday: Proto = Proto::new(
     "sys_settimeofday",
     "sys_settimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz)",
     &[
-        Param::new("tv", "struct __kernel_old_timeval __user *", In, false),
-        Param::new("tz", "struct timezone __user *", In, false),
+        Param::new("tv", "struct __kernel_old_timeval __user *", In, false).pointee(8),
+        Param::new("tz", "struct timezone __user *", In, false).pointee(8),
     ],
     2,
     true,
@@ -850,7 +849,7 @@ pub const getgroups: Proto = Proto::new(
     "sys_getgroups16(int gidsetsize, old_gid_t __user *grouplist)",
     &[
         Param::new("gidsetsize", "int", Word, false),
-        Param::new("grouplist", "old_gid_t __user *", Out, false),
+        Param::new("grouplist", "old_gid_t __user *", Out, false).pointee(2),
     ],
     2,
     true,
@@ -863,7 +862,7 @@ pub const setgroups: Proto = Proto::new(
     "sys_setgroups16(int gidsetsize, old_gid_t __user *grouplist)",
     &[
         Param::new("gidsetsize", "int", Word, false),
-        Param::new("grouplist", "old_gid_t __user *", In, false),
+        Param::new("grouplist", "old_gid_t __user *", In, false).pointee(2),
     ],
     2,
     true,
@@ -874,12 +873,7 @@ pub const select: Proto = Proto::new(
     82,
     "sys_old_select",
     "sys_old_select(struct sel_arg_struct __user *arg)",
-    &[Param::new(
-        "arg",
-        "struct sel_arg_struct __user *",
-        In,
-        false,
-    )],
+    &[Param::new("arg", "struct sel_arg_struct __user *", In, false).pointee(20)],
     1,
     true,
 );
@@ -904,7 +898,9 @@ pub const oldlstat: Proto = Proto::new(
     "sys_lstat(const char __user *filename, struct __old_kernel_stat __user *statbuf)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("statbuf", "struct __old_kernel_stat __user *", Out, false),
+        Param::new("statbuf", "struct __old_kernel_stat __user *", Out, false).pointee(
+            ::core::mem::size_of::<linux_raw_sys::general::__old_kernel_stat>(),
+        ),
     ],
     2,
     true,
@@ -981,12 +977,7 @@ pub const mmap: Proto = Proto::new(
     90,
     "sys_old_mmap",
     "sys_old_mmap(struct mmap_arg_struct __user *arg)",
-    &[Param::new(
-        "arg",
-        "struct mmap_arg_struct __user *",
-        In,
-        false,
-    )],
+    &[Param::new("arg", "struct mmap_arg_struct __user *", In, false).pointee(24)],
     1,
     true,
 );
@@ -1093,7 +1084,8 @@ pub const statfs: Proto = Proto::new(
     "sys_statfs(const char __user *pathname, struct statfs __user *buf)",
     &[
         Param::new("pathname", "const char __user *", In, false),
-        Param::new("buf", "struct statfs __user *", Out, false),
+        Param::new("buf", "struct statfs __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::statfs>()),
     ],
     2,
     true,
@@ -1106,7 +1098,8 @@ pub const fstatfs: Proto = Proto::new(
     "sys_fstatfs(unsigned int fd, struct statfs __user *buf)",
     &[
         Param::new("fd", "unsigned int", Word, false),
-        Param::new("buf", "struct statfs __user *", Out, false),
+        Param::new("buf", "struct statfs __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::statfs>()),
     ],
     2,
     true,
@@ -1133,7 +1126,7 @@ pub const socketcall: Proto = Proto::new(
     "sys_socketcall(int call, unsigned long __user *args)",
     &[
         Param::new("call", "int", Word, false),
-        Param::new("args", "unsigned long __user *", Out, false),
+        Param::new("args", "unsigned long __user *", Out, false).pointee(4),
     ],
     2,
     true,
@@ -1160,13 +1153,14 @@ pub const setitimer: Proto = Proto::new(
     "sys_setitimer(int which, struct __kernel_old_itimerval __user *value, struct __kernel_old_itimerval __user *ovalue)",
     &[
         Param::new("which", "int", Word, false),
-        Param::new("value", "struct __kernel_old_itimerval __user *", In, false),
+        Param::new("value", "struct __kernel_old_itimerval __user *", In, false).pointee(16),
         Param::new(
             "ovalue",
             "struct __kernel_old_itimerval __user *",
             Out,
             false,
-        ),
+        )
+        .pointee(16),
     ],
     3,
     true,
@@ -1184,7 +1178,8 @@ pub const getitimer: Proto = Proto::new(
             "struct __kernel_old_itimerval __user *",
             Out,
             false,
-        ),
+        )
+        .pointee(16),
     ],
     2,
     true,
@@ -1197,7 +1192,8 @@ pub const stat: Proto = Proto::new(
     "sys_newstat(const char __user *filename, struct stat __user *statbuf)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("statbuf", "struct stat __user *", Out, false),
+        Param::new("statbuf", "struct stat __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat>()),
     ],
     2,
     true,
@@ -1210,7 +1206,8 @@ pub const lstat: Proto = Proto::new(
     "sys_newlstat(const char __user *filename, struct stat __user *statbuf)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("statbuf", "struct stat __user *", Out, false),
+        Param::new("statbuf", "struct stat __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat>()),
     ],
     2,
     true,
@@ -1223,7 +1220,8 @@ pub const fstat: Proto = Proto::new(
     "sys_newfstat(unsigned int fd, struct stat __user *statbuf)",
     &[
         Param::new("fd", "unsigned int", Word, false),
-        Param::new("statbuf", "struct stat __user *", Out, false),
+        Param::new("statbuf", "struct stat __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat>()),
     ],
     2,
     true,
@@ -1234,12 +1232,7 @@ pub const olduname: Proto = Proto::new(
     109,
     "sys_uname",
     "sys_uname(struct old_utsname __user *name)",
-    &[Param::new(
-        "name",
-        "struct old_utsname __user *",
-        Out,
-        false,
-    )],
+    &[Param::new("name", "struct old_utsname __user *", Out, false).pointee(325)],
     1,
     true,
 );
@@ -1288,9 +1281,9 @@ pub const wait4: Proto = Proto::new(
     "sys_wait4(pid_t upid, int __user *stat_addr, int options, struct rusage __user *ru)",
     &[
         Param::new("upid", "pid_t", Word, false),
-        Param::new("stat_addr", "int __user *", Out, false),
+        Param::new("stat_addr", "int __user *", Out, false).pointee(4),
         Param::new("options", "int", Word, false),
-        Param::new("ru", "struct rusage __user *", Out, false),
+        Param::new("ru", "struct rusage __user *", Out, false).pointee(72),
     ],
     4,
     true,
@@ -1311,7 +1304,8 @@ pub const sysinfo: Proto = Proto::new(
     116,
     "sys_sysinfo",
     "sys_sysinfo(struct sysinfo __user *info)",
-    &[Param::new("info", "struct sysinfo __user *", Out, false)],
+    &[Param::new("info", "struct sysinfo __user *", Out, false)
+        .pointee(::core::mem::size_of::<linux_raw_sys::system::sysinfo>())],
     1,
     true,
 );
@@ -1361,9 +1355,9 @@ pub const clone: Proto = Proto::new(
     &[
         Param::new("clone_flags", "unsigned long", Word, false),
         Param::new("newsp", "unsigned long", Word, false),
-        Param::new("parent_tidptr", "int __user *", Out, false),
+        Param::new("parent_tidptr", "int __user *", Out, false).pointee(4),
         Param::new("tls", "unsigned long", Word, false),
-        Param::new("child_tidptr", "int __user *", Out, false),
+        Param::new("child_tidptr", "int __user *", Out, false).pointee(4),
     ],
     5,
     true,
@@ -1387,12 +1381,7 @@ pub const uname: Proto = Proto::new(
     122,
     "sys_newuname",
     "sys_newuname(struct new_utsname __user *name)",
-    &[Param::new(
-        "name",
-        "struct new_utsname __user *",
-        Out,
-        false,
-    )],
+    &[Param::new("name", "struct new_utsname __user *", Out, false).pointee(390)],
     1,
     true,
 );
@@ -1416,7 +1405,7 @@ pub const adjtimex: Proto = Proto::new(
     124,
     "sys_adjtimex_time32",
     "sys_adjtimex_time32(struct old_timex32 __user *utp)",
-    &[Param::new("utp", "struct old_timex32 __user *", Out, false)],
+    &[Param::new("utp", "struct old_timex32 __user *", Out, false).pointee(128)],
     1,
     true,
 );
@@ -1442,8 +1431,8 @@ pub const sigprocmask: Proto = Proto::new(
     "sys_sigprocmask(int how, old_sigset_t __user *nset, old_sigset_t __user *oset)",
     &[
         Param::new("how", "int", Word, false),
-        Param::new("nset", "old_sigset_t __user *", In, false),
-        Param::new("oset", "old_sigset_t __user *", Out, false),
+        Param::new("nset", "old_sigset_t __user *", In, false).pointee(4),
+        Param::new("oset", "old_sigset_t __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -1572,7 +1561,7 @@ pub const _llseek: Proto = Proto::new(
         Param::new("fd", "unsigned int", Word, false),
         Param::new("offset_high", "unsigned long", Word, false),
         Param::new("offset_low", "unsigned long", Word, false),
-        Param::new("result", "loff_t __user *", Out, false),
+        Param::new("result", "loff_t __user *", Out, false).pointee(8),
         Param::new("whence", "unsigned int", Word, false),
     ],
     5,
@@ -1603,7 +1592,7 @@ pub const _newselect: Proto = Proto::new(
         Param::new("inp", "fd_set __user *", Out, false),
         Param::new("outp", "fd_set __user *", Out, false),
         Param::new("exp", "fd_set __user *", Out, false),
-        Param::new("tvp", "struct __kernel_old_timeval __user *", Out, false),
+        Param::new("tvp", "struct __kernel_old_timeval __user *", Out, false).pointee(8),
     ],
     5,
     true,
@@ -1643,7 +1632,7 @@ pub const readv: Proto = Proto::new(
     "sys_readv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(8),
         Param::new("vlen", "unsigned long", Word, false),
     ],
     3,
@@ -1657,7 +1646,7 @@ pub const writev: Proto = Proto::new(
     "sys_writev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(8),
         Param::new("vlen", "unsigned long", Word, false),
     ],
     3,
@@ -1739,7 +1728,7 @@ pub const sched_setparam: Proto = Proto::new(
     "sys_sched_setparam(pid_t pid, struct sched_param __user *param)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("param", "struct sched_param __user *", In, false),
+        Param::new("param", "struct sched_param __user *", In, false).pointee(4),
     ],
     2,
     true,
@@ -1752,7 +1741,7 @@ pub const sched_getparam: Proto = Proto::new(
     "sys_sched_getparam(pid_t pid, struct sched_param __user *param)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("param", "struct sched_param __user *", Out, false),
+        Param::new("param", "struct sched_param __user *", Out, false).pointee(4),
     ],
     2,
     true,
@@ -1766,7 +1755,7 @@ pub const sched_setscheduler: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("policy", "int", Word, false),
-        Param::new("param", "struct sched_param __user *", In, false),
+        Param::new("param", "struct sched_param __user *", In, false).pointee(4),
     ],
     3,
     true,
@@ -1819,7 +1808,7 @@ pub const sched_rr_get_interval: Proto = Proto::new(
     "sys_sched_rr_get_interval_time32(pid_t pid, struct old_timespec32 __user *interval)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("interval", "struct old_timespec32 __user *", Out, false),
+        Param::new("interval", "struct old_timespec32 __user *", Out, false).pointee(8),
     ],
     2,
     true,
@@ -1831,8 +1820,8 @@ pub const nanosleep: Proto = Proto::new(
     "sys_nanosleep_time32",
     "sys_nanosleep_time32(struct old_timespec32 __user *rqtp, struct old_timespec32 __user *rmtp)",
     &[
-        Param::new("rqtp", "struct old_timespec32 __user *", In, false),
-        Param::new("rmtp", "struct old_timespec32 __user *", Out, false),
+        Param::new("rqtp", "struct old_timespec32 __user *", In, false).pointee(8),
+        Param::new("rmtp", "struct old_timespec32 __user *", Out, false).pointee(8),
     ],
     2,
     true,
@@ -1874,9 +1863,9 @@ pub const getresuid: Proto = Proto::new(
     "sys_getresuid16",
     "sys_getresuid16(old_uid_t __user *ruidp, old_uid_t __user *euidp, old_uid_t __user *suidp)",
     &[
-        Param::new("ruidp", "old_uid_t __user *", Out, false),
-        Param::new("euidp", "old_uid_t __user *", Out, false),
-        Param::new("suidp", "old_uid_t __user *", Out, false),
+        Param::new("ruidp", "old_uid_t __user *", Out, false).pointee(2),
+        Param::new("euidp", "old_uid_t __user *", Out, false).pointee(2),
+        Param::new("suidp", "old_uid_t __user *", Out, false).pointee(2),
     ],
     3,
     true,
@@ -1903,7 +1892,7 @@ pub const poll: Proto = Proto::new(
     "sys_poll",
     "sys_poll(struct pollfd __user *ufds, unsigned int nfds, int timeout_msecs)",
     &[
-        Param::new("ufds", "struct pollfd __user *", Out, false),
+        Param::new("ufds", "struct pollfd __user *", Out, false).pointee(8),
         Param::new("nfds", "unsigned int", Word, false),
         Param::new("timeout_msecs", "int", Word, false),
     ],
@@ -1933,9 +1922,9 @@ pub const getresgid: Proto = Proto::new(
     "sys_getresgid16",
     "sys_getresgid16(old_gid_t __user *rgidp, old_gid_t __user *egidp, old_gid_t __user *sgidp)",
     &[
-        Param::new("rgidp", "old_gid_t __user *", Out, false),
-        Param::new("egidp", "old_gid_t __user *", Out, false),
-        Param::new("sgidp", "old_gid_t __user *", Out, false),
+        Param::new("rgidp", "old_gid_t __user *", Out, false).pointee(2),
+        Param::new("egidp", "old_gid_t __user *", Out, false).pointee(2),
+        Param::new("sgidp", "old_gid_t __user *", Out, false).pointee(2),
     ],
     3,
     true,
@@ -2017,8 +2006,8 @@ pub const rt_sigtimedwait: Proto = Proto::new(
     "sys_rt_sigtimedwait_time32(const sigset_t __user *uthese, siginfo_t __user *uinfo, const struct old_timespec32 __user *uts, size_t sigsetsize)",
     &[
         Param::new("uthese", "const sigset_t __user *", In, false),
-        Param::new("uinfo", "siginfo_t __user *", Out, false),
-        Param::new("uts", "const struct old_timespec32 __user *", In, false),
+        Param::new("uinfo", "siginfo_t __user *", Out, false).pointee(128),
+        Param::new("uts", "const struct old_timespec32 __user *", In, false).pointee(8),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
     4,
@@ -2033,7 +2022,7 @@ pub const rt_sigqueueinfo: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("sig", "int", Word, false),
-        Param::new("uinfo", "siginfo_t __user *", In, false),
+        Param::new("uinfo", "siginfo_t __user *", In, false).pointee(128),
     ],
     3,
     true,
@@ -2115,8 +2104,8 @@ pub const capget: Proto = Proto::new(
     "sys_capget",
     "sys_capget(cap_user_header_t header, cap_user_data_t dataptr)",
     &[
-        Param::new("header", "cap_user_header_t", Out, false),
-        Param::new("dataptr", "cap_user_data_t", Out, false),
+        Param::new("header", "cap_user_header_t", Out, false).pointee(8),
+        Param::new("dataptr", "cap_user_data_t", Out, false).pointee(12),
     ],
     2,
     true,
@@ -2128,8 +2117,8 @@ pub const capset: Proto = Proto::new(
     "sys_capset",
     "sys_capset(cap_user_header_t header, const cap_user_data_t data)",
     &[
-        Param::new("header", "cap_user_header_t", Out, false),
-        Param::new("data", "const cap_user_data_t", In, false),
+        Param::new("header", "cap_user_header_t", Out, false).pointee(8),
+        Param::new("data", "const cap_user_data_t", In, false).pointee(12),
     ],
     2,
     true,
@@ -2141,8 +2130,8 @@ pub const sigaltstack: Proto = Proto::new(
     "sys_sigaltstack",
     "sys_sigaltstack(const stack_t __user *uss, stack_t __user *uoss)",
     &[
-        Param::new("uss", "const stack_t __user *", In, false),
-        Param::new("uoss", "stack_t __user *", Out, false),
+        Param::new("uss", "const stack_t __user *", In, false).pointee(12),
+        Param::new("uoss", "stack_t __user *", Out, false).pointee(12),
     ],
     2,
     true,
@@ -2156,7 +2145,7 @@ pub const sendfile: Proto = Proto::new(
     &[
         Param::new("out_fd", "int", Word, false),
         Param::new("in_fd", "int", Word, false),
-        Param::new("offset", "off_t __user *", Out, false),
+        Param::new("offset", "off_t __user *", Out, false).pointee(4),
         Param::new("count", "size_t", Word, false),
     ],
     4,
@@ -2176,7 +2165,7 @@ pub const ugetrlimit: Proto = Proto::new(
     "sys_getrlimit(unsigned int resource, struct rlimit __user *rlim)",
     &[
         Param::new("resource", "unsigned int", Word, false),
-        Param::new("rlim", "struct rlimit __user *", Out, false),
+        Param::new("rlim", "struct rlimit __user *", Out, false).pointee(8),
     ],
     2,
     true,
@@ -2242,7 +2231,8 @@ pub const stat64: Proto = Proto::new(
     "sys_stat64(const char __user *filename, struct stat64 __user *statbuf)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("statbuf", "struct stat64 __user *", Out, false),
+        Param::new("statbuf", "struct stat64 __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat64>()),
     ],
     2,
     true,
@@ -2255,7 +2245,8 @@ pub const lstat64: Proto = Proto::new(
     "sys_lstat64(const char __user *filename, struct stat64 __user *statbuf)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("statbuf", "struct stat64 __user *", Out, false),
+        Param::new("statbuf", "struct stat64 __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat64>()),
     ],
     2,
     true,
@@ -2268,7 +2259,8 @@ pub const fstat64: Proto = Proto::new(
     "sys_fstat64(unsigned long fd, struct stat64 __user *statbuf)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("statbuf", "struct stat64 __user *", Out, false),
+        Param::new("statbuf", "struct stat64 __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat64>()),
     ],
     2,
     true,
@@ -2361,7 +2353,7 @@ pub const getgroups32: Proto = Proto::new(
     "sys_getgroups(int gidsetsize, gid_t __user *grouplist)",
     &[
         Param::new("gidsetsize", "int", Word, false),
-        Param::new("grouplist", "gid_t __user *", Out, false),
+        Param::new("grouplist", "gid_t __user *", Out, false).pointee(4),
     ],
     2,
     true,
@@ -2374,7 +2366,7 @@ pub const setgroups32: Proto = Proto::new(
     "sys_setgroups(int gidsetsize, gid_t __user *grouplist)",
     &[
         Param::new("gidsetsize", "int", Word, false),
-        Param::new("grouplist", "gid_t __user *", In, false),
+        Param::new("grouplist", "gid_t __user *", In, false).pointee(4),
     ],
     2,
     true,
@@ -2414,9 +2406,9 @@ pub const getresuid32: Proto = Proto::new(
     "sys_getresuid",
     "sys_getresuid(uid_t __user *ruidp, uid_t __user *euidp, uid_t __user *suidp)",
     &[
-        Param::new("ruidp", "uid_t __user *", Out, false),
-        Param::new("euidp", "uid_t __user *", Out, false),
-        Param::new("suidp", "uid_t __user *", Out, false),
+        Param::new("ruidp", "uid_t __user *", Out, false).pointee(4),
+        Param::new("euidp", "uid_t __user *", Out, false).pointee(4),
+        Param::new("suidp", "uid_t __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -2442,9 +2434,9 @@ pub const getresgid32: Proto = Proto::new(
     "sys_getresgid",
     "sys_getresgid(gid_t __user *rgidp, gid_t __user *egidp, gid_t __user *sgidp)",
     &[
-        Param::new("rgidp", "gid_t __user *", Out, false),
-        Param::new("egidp", "gid_t __user *", Out, false),
-        Param::new("sgidp", "gid_t __user *", Out, false),
+        Param::new("rgidp", "gid_t __user *", Out, false).pointee(4),
+        Param::new("egidp", "gid_t __user *", Out, false).pointee(4),
+        Param::new("sgidp", "gid_t __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -2797,7 +2789,7 @@ pub const sendfile64: Proto = Proto::new(
     &[
         Param::new("out_fd", "int", Word, false),
         Param::new("in_fd", "int", Word, false),
-        Param::new("offset", "loff_t __user *", Out, false),
+        Param::new("offset", "loff_t __user *", Out, false).pointee(8),
         Param::new("count", "size_t", Word, false),
     ],
     4,
@@ -2810,11 +2802,11 @@ pub const futex: Proto = Proto::new(
     "sys_futex_time32",
     "sys_futex_time32(u32 __user *uaddr, int op, u32 val, const struct old_timespec32 __user *utime, u32 __user *uaddr2, u32 val3)",
     &[
-        Param::new("uaddr", "u32 __user *", Out, false),
+        Param::new("uaddr", "u32 __user *", Out, false).pointee(4),
         Param::new("op", "int", Word, false),
         Param::new("val", "u32", Word, false),
-        Param::new("utime", "const struct old_timespec32 __user *", In, false),
-        Param::new("uaddr2", "u32 __user *", Out, false),
+        Param::new("utime", "const struct old_timespec32 __user *", In, false).pointee(8),
+        Param::new("uaddr2", "u32 __user *", Out, false).pointee(4),
         Param::new("val3", "u32", Word, false),
     ],
     6,
@@ -2854,12 +2846,7 @@ pub const set_thread_area: Proto = Proto::new(
     243,
     "sys_set_thread_area",
     "sys_set_thread_area(struct user_desc __user *u_info)",
-    &[Param::new(
-        "u_info",
-        "struct user_desc __user *",
-        Out,
-        false,
-    )],
+    &[Param::new("u_info", "struct user_desc __user *", Out, false).pointee(16)],
     1,
     true,
 );
@@ -2869,12 +2856,7 @@ pub const get_thread_area: Proto = Proto::new(
     244,
     "sys_get_thread_area",
     "sys_get_thread_area(struct user_desc __user *u_info)",
-    &[Param::new(
-        "u_info",
-        "struct user_desc __user *",
-        Out,
-        false,
-    )],
+    &[Param::new("u_info", "struct user_desc __user *", Out, false).pointee(16)],
     1,
     true,
 );
@@ -2886,7 +2868,7 @@ pub const io_setup: Proto = Proto::new(
     "sys_io_setup(unsigned nr_events, aio_context_t __user *ctxp)",
     &[
         Param::new("nr_events", "unsigned", Word, false),
-        Param::new("ctxp", "aio_context_t __user *", Out, false),
+        Param::new("ctxp", "aio_context_t __user *", Out, false).pointee(4),
     ],
     2,
     true,
@@ -2911,8 +2893,8 @@ pub const io_getevents: Proto = Proto::new(
         Param::new("ctx_id", "__u32", Word, false),
         Param::new("min_nr", "__s32", Word, false),
         Param::new("nr", "__s32", Word, false),
-        Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct old_timespec32 __user *", In, false),
+        Param::new("events", "struct io_event __user *", Out, false).pointee(32),
+        Param::new("timeout", "struct old_timespec32 __user *", In, false).pointee(8),
     ],
     5,
     true,
@@ -2926,7 +2908,7 @@ pub const io_submit: Proto = Proto::new(
     &[
         Param::new("ctx_id", "aio_context_t", Word, false),
         Param::new("nr", "long", Word, false),
-        Param::new("iocbpp", "struct iocb __user * __user *", In, false),
+        Param::new("iocbpp", "struct iocb __user * __user *", In, false).pointee(4),
     ],
     3,
     true,
@@ -2939,8 +2921,8 @@ pub const io_cancel: Proto = Proto::new(
     "sys_io_cancel(aio_context_t ctx_id, struct iocb __user *iocb, struct io_event __user *result)",
     &[
         Param::new("ctx_id", "aio_context_t", Word, false),
-        Param::new("iocb", "struct iocb __user *", In, false),
-        Param::new("result", "struct io_event __user *", Out, false),
+        Param::new("iocb", "struct iocb __user *", In, false).pointee(64),
+        Param::new("result", "struct io_event __user *", Out, false).pointee(32),
     ],
     3,
     true,
@@ -2997,7 +2979,7 @@ pub const epoll_ctl: Proto = Proto::new(
         Param::new("epfd", "int", Word, false),
         Param::new("op", "int", Word, false),
         Param::new("fd", "int", Word, false),
-        Param::new("event", "struct epoll_event __user *", In, false),
+        Param::new("event", "struct epoll_event __user *", In, false).pointee(12),
     ],
     4,
     true,
@@ -3010,7 +2992,7 @@ pub const epoll_wait: Proto = Proto::new(
     "sys_epoll_wait(int epfd, struct epoll_event __user *events, int maxevents, int timeout)",
     &[
         Param::new("epfd", "int", Word, false),
-        Param::new("events", "struct epoll_event __user *", Out, false),
+        Param::new("events", "struct epoll_event __user *", Out, false).pointee(12),
         Param::new("maxevents", "int", Word, false),
         Param::new("timeout", "int", Word, false),
     ],
@@ -3039,7 +3021,7 @@ pub const set_tid_address: Proto = Proto::new(
     258,
     "sys_set_tid_address",
     "sys_set_tid_address(int __user *tidptr)",
-    &[Param::new("tidptr", "int __user *", Out, false)],
+    &[Param::new("tidptr", "int __user *", Out, false).pointee(4)],
     1,
     false,
 );
@@ -3051,8 +3033,8 @@ pub const timer_create: Proto = Proto::new(
     "sys_timer_create(const clockid_t which_clock, struct sigevent __user *timer_event_spec, timer_t __user *created_timer_id)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("timer_event_spec", "struct sigevent __user *", In, false),
-        Param::new("created_timer_id", "timer_t __user *", Out, false),
+        Param::new("timer_event_spec", "struct sigevent __user *", In, false).pointee(64),
+        Param::new("created_timer_id", "timer_t __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -3066,8 +3048,8 @@ pub const timer_settime: Proto = Proto::new(
     &[
         Param::new("timer_id", "timer_t", Word, false),
         Param::new("flags", "int", Word, false),
-        Param::new("new", "struct old_itimerspec32 __user *", In, false),
-        Param::new("old", "struct old_itimerspec32 __user *", Out, false),
+        Param::new("new", "struct old_itimerspec32 __user *", In, false).pointee(16),
+        Param::new("old", "struct old_itimerspec32 __user *", Out, false).pointee(16),
     ],
     4,
     true,
@@ -3080,7 +3062,7 @@ pub const timer_gettime: Proto = Proto::new(
     "sys_timer_gettime32(timer_t timer_id, struct old_itimerspec32 __user *setting)",
     &[
         Param::new("timer_id", "timer_t", Word, false),
-        Param::new("setting", "struct old_itimerspec32 __user *", Out, false),
+        Param::new("setting", "struct old_itimerspec32 __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -3113,7 +3095,7 @@ pub const clock_settime: Proto = Proto::new(
     "sys_clock_settime32(const clockid_t which_clock, struct old_timespec32 __user *tp)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("tp", "struct old_timespec32 __user *", In, false),
+        Param::new("tp", "struct old_timespec32 __user *", In, false).pointee(8),
     ],
     2,
     true,
@@ -3126,7 +3108,7 @@ pub const clock_gettime: Proto = Proto::new(
     "sys_clock_gettime32(clockid_t which_clock, struct old_timespec32 __user *tp)",
     &[
         Param::new("which_clock", "clockid_t", Word, false),
-        Param::new("tp", "struct old_timespec32 __user *", Out, false),
+        Param::new("tp", "struct old_timespec32 __user *", Out, false).pointee(8),
     ],
     2,
     true,
@@ -3139,7 +3121,7 @@ pub const clock_getres: Proto = Proto::new(
     "sys_clock_getres_time32(clockid_t which_clock, struct old_timespec32 __user *tp)",
     &[
         Param::new("which_clock", "clockid_t", Word, false),
-        Param::new("tp", "struct old_timespec32 __user *", Out, false),
+        Param::new("tp", "struct old_timespec32 __user *", Out, false).pointee(8),
     ],
     2,
     true,
@@ -3153,8 +3135,8 @@ pub const clock_nanosleep: Proto = Proto::new(
     &[
         Param::new("which_clock", "clockid_t", Word, false),
         Param::new("flags", "int", Word, false),
-        Param::new("rqtp", "struct old_timespec32 __user *", In, false),
-        Param::new("rmtp", "struct old_timespec32 __user *", Out, false),
+        Param::new("rqtp", "struct old_timespec32 __user *", In, false).pointee(8),
+        Param::new("rmtp", "struct old_timespec32 __user *", Out, false).pointee(8),
     ],
     4,
     true,
@@ -3209,7 +3191,7 @@ pub const utimes: Proto = Proto::new(
     "sys_utimes_time32(const char __user *filename, struct old_timeval32 __user *t)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("t", "struct old_timeval32 __user *", In, false),
+        Param::new("t", "struct old_timeval32 __user *", In, false).pointee(8),
     ],
     2,
     true,
@@ -3255,7 +3237,7 @@ pub const get_mempolicy: Proto = Proto::new(
     "sys_get_mempolicy",
     "sys_get_mempolicy(int __user *policy, unsigned long __user *nmask, unsigned long maxnode, unsigned long addr, unsigned long flags)",
     &[
-        Param::new("policy", "int __user *", Out, false),
+        Param::new("policy", "int __user *", Out, false).pointee(4),
         Param::new("nmask", "unsigned long __user *", Out, false),
         Param::new("maxnode", "unsigned long", Word, false),
         Param::new("addr", "unsigned long", Word, false),
@@ -3288,7 +3270,7 @@ pub const mq_open: Proto = Proto::new(
         Param::new("u_name", "const char __user *", In, false),
         Param::new("oflag", "int", Word, false),
         Param::new("mode", "umode_t", Word, false),
-        Param::new("u_attr", "struct mq_attr __user *", In, false),
+        Param::new("u_attr", "struct mq_attr __user *", In, false).pointee(32),
     ],
     4,
     true,
@@ -3319,7 +3301,8 @@ pub const mq_timedsend: Proto = Proto::new(
             "const struct old_timespec32 __user *",
             In,
             false,
-        ),
+        )
+        .pointee(8),
     ],
     5,
     true,
@@ -3334,13 +3317,14 @@ pub const mq_timedreceive: Proto = Proto::new(
         Param::new("mqdes", "mqd_t", Word, false),
         Param::new("u_msg_ptr", "char __user *", Out, false),
         Param::new("msg_len", "unsigned int", Word, false),
-        Param::new("u_msg_prio", "unsigned int __user *", Out, false),
+        Param::new("u_msg_prio", "unsigned int __user *", Out, false).pointee(4),
         Param::new(
             "u_abs_timeout",
             "const struct old_timespec32 __user *",
             In,
             false,
-        ),
+        )
+        .pointee(8),
     ],
     5,
     true,
@@ -3358,7 +3342,8 @@ pub const mq_notify: Proto = Proto::new(
             "const struct sigevent __user *",
             In,
             false,
-        ),
+        )
+        .pointee(64),
     ],
     2,
     true,
@@ -3371,8 +3356,8 @@ pub const mq_getsetattr: Proto = Proto::new(
     "sys_mq_getsetattr(mqd_t mqdes, const struct mq_attr __user *u_mqstat, struct mq_attr __user *u_omqstat)",
     &[
         Param::new("mqdes", "mqd_t", Word, false),
-        Param::new("u_mqstat", "const struct mq_attr __user *", In, false),
-        Param::new("u_omqstat", "struct mq_attr __user *", Out, false),
+        Param::new("u_mqstat", "const struct mq_attr __user *", In, false).pointee(32),
+        Param::new("u_omqstat", "struct mq_attr __user *", Out, false).pointee(32),
     ],
     3,
     true,
@@ -3386,7 +3371,7 @@ pub const kexec_load: Proto = Proto::new(
     &[
         Param::new("entry", "unsigned long", Word, false),
         Param::new("nr_segments", "unsigned long", Word, false),
-        Param::new("segments", "struct kexec_segment __user *", In, false),
+        Param::new("segments", "struct kexec_segment __user *", In, false).pointee(16),
         Param::new("flags", "unsigned long", Word, false),
     ],
     4,
@@ -3401,9 +3386,9 @@ pub const waitid: Proto = Proto::new(
     &[
         Param::new("which", "int", Word, false),
         Param::new("upid", "pid_t", Word, false),
-        Param::new("infop", "struct siginfo __user *", Out, false),
+        Param::new("infop", "struct siginfo __user *", Out, false).pointee(128),
         Param::new("options", "int", Word, false),
-        Param::new("ru", "struct rusage __user *", Out, false),
+        Param::new("ru", "struct rusage __user *", Out, false).pointee(72),
     ],
     5,
     true,
@@ -3603,7 +3588,7 @@ pub const futimesat: Proto = Proto::new(
     &[
         Param::new("dfd", "unsigned int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("t", "struct old_timeval32 __user *", In, false),
+        Param::new("t", "struct old_timeval32 __user *", In, false).pointee(8),
     ],
     3,
     true,
@@ -3617,7 +3602,8 @@ pub const fstatat64: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("statbuf", "struct stat64 __user *", Out, false),
+        Param::new("statbuf", "struct stat64 __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat64>()),
         Param::new("flag", "int", Word, false),
     ],
     4,
@@ -3736,7 +3722,7 @@ pub const pselect6: Proto = Proto::new(
         Param::new("inp", "fd_set __user *", Out, false),
         Param::new("outp", "fd_set __user *", Out, false),
         Param::new("exp", "fd_set __user *", Out, false),
-        Param::new("tsp", "struct old_timespec32 __user *", Out, false),
+        Param::new("tsp", "struct old_timespec32 __user *", Out, false).pointee(8),
         Param::new("sig", "void __user *", In, false),
     ],
     6,
@@ -3749,9 +3735,9 @@ pub const ppoll: Proto = Proto::new(
     "sys_ppoll_time32",
     "sys_ppoll_time32(struct pollfd __user *ufds, unsigned int nfds, struct old_timespec32 __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)",
     &[
-        Param::new("ufds", "struct pollfd __user *", Out, false),
+        Param::new("ufds", "struct pollfd __user *", Out, false).pointee(8),
         Param::new("nfds", "unsigned int", Word, false),
-        Param::new("tsp", "struct old_timespec32 __user *", Out, false),
+        Param::new("tsp", "struct old_timespec32 __user *", Out, false).pointee(8),
         Param::new("sigmask", "const sigset_t __user *", In, false),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
@@ -3794,8 +3780,9 @@ pub const get_robust_list: Proto = Proto::new(
             "struct robust_list_head __user * __user *",
             Out,
             false,
-        ),
-        Param::new("len_ptr", "size_t __user *", Out, false),
+        )
+        .pointee(4),
+        Param::new("len_ptr", "size_t __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -3808,9 +3795,9 @@ pub const splice: Proto = Proto::new(
     "sys_splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)",
     &[
         Param::new("fd_in", "int", Word, false),
-        Param::new("off_in", "loff_t __user *", Out, false),
+        Param::new("off_in", "loff_t __user *", Out, false).pointee(8),
         Param::new("fd_out", "int", Word, false),
-        Param::new("off_out", "loff_t __user *", Out, false),
+        Param::new("off_out", "loff_t __user *", Out, false).pointee(8),
         Param::new("len", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -3860,7 +3847,7 @@ pub const vmsplice: Proto = Proto::new(
     "sys_vmsplice(int fd, const struct iovec __user *uiov, unsigned long nr_segs, unsigned int flags)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("uiov", "const struct iovec __user *", In, false),
+        Param::new("uiov", "const struct iovec __user *", In, false).pointee(8),
         Param::new("nr_segs", "unsigned long", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -3876,9 +3863,9 @@ pub const move_pages: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("nr_pages", "unsigned long", Word, false),
-        Param::new("pages", "const void __user * __user *", In, false),
-        Param::new("nodes", "const int __user *", In, false),
-        Param::new("status", "int __user *", Out, false),
+        Param::new("pages", "const void __user * __user *", In, false).pointee(4),
+        Param::new("nodes", "const int __user *", In, false).pointee(4),
+        Param::new("status", "int __user *", Out, false).pointee(4),
         Param::new("flags", "int", Word, false),
     ],
     6,
@@ -3891,8 +3878,8 @@ pub const getcpu: Proto = Proto::new(
     "sys_getcpu",
     "sys_getcpu(unsigned __user *cpup, unsigned __user *nodep, void __user *unused)",
     &[
-        Param::new("cpup", "unsigned __user *", Out, false),
-        Param::new("nodep", "unsigned __user *", Out, false),
+        Param::new("cpup", "unsigned __user *", Out, false).pointee(4),
+        Param::new("nodep", "unsigned __user *", Out, false).pointee(4),
         Param::new("unused", "void __user *", Out, false),
     ],
     3,
@@ -3906,7 +3893,7 @@ pub const epoll_pwait: Proto = Proto::new(
     "sys_epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)",
     &[
         Param::new("epfd", "int", Word, false),
-        Param::new("events", "struct epoll_event __user *", Out, false),
+        Param::new("events", "struct epoll_event __user *", Out, false).pointee(12),
         Param::new("maxevents", "int", Word, false),
         Param::new("timeout", "int", Word, false),
         Param::new("sigmask", "const sigset_t __user *", In, false),
@@ -3924,7 +3911,7 @@ pub const utimensat: Proto = Proto::new(
     &[
         Param::new("dfd", "unsigned int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("t", "struct old_timespec32 __user *", In, false),
+        Param::new("t", "struct old_timespec32 __user *", In, false).pointee(8),
         Param::new("flags", "int", Word, false),
     ],
     4,
@@ -4001,8 +3988,8 @@ pub const timerfd_settime: Proto = Proto::new(
     &[
         Param::new("ufd", "int", Word, false),
         Param::new("flags", "int", Word, false),
-        Param::new("utmr", "const struct old_itimerspec32 __user *", In, false),
-        Param::new("otmr", "struct old_itimerspec32 __user *", Out, false),
+        Param::new("utmr", "const struct old_itimerspec32 __user *", In, false).pointee(16),
+        Param::new("otmr", "struct old_itimerspec32 __user *", Out, false).pointee(16),
     ],
     4,
     true,
@@ -4015,7 +4002,7 @@ pub const timerfd_gettime: Proto = Proto::new(
     "sys_timerfd_gettime32(int ufd, struct old_itimerspec32 __user *otmr)",
     &[
         Param::new("ufd", "int", Word, false),
-        Param::new("otmr", "struct old_itimerspec32 __user *", Out, false),
+        Param::new("otmr", "struct old_itimerspec32 __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -4079,7 +4066,7 @@ pub const pipe2: Proto = Proto::new(
     "sys_pipe2",
     "sys_pipe2(int __user *fildes, int flags)",
     &[
-        Param::new("fildes", "int __user *", Out, false),
+        Param::new("fildes", "int __user *", Out, false).pointee(4),
         Param::new("flags", "int", Word, false),
     ],
     2,
@@ -4103,7 +4090,7 @@ pub const preadv: Proto = Proto::new(
     "sys_preadv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(8),
         Param::new("vlen", "unsigned long", Word, false),
         Param::new("pos_l", "unsigned long", Word, false),
         Param::new("pos_h", "unsigned long", Word, false),
@@ -4119,7 +4106,7 @@ pub const pwritev: Proto = Proto::new(
     "sys_pwritev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(8),
         Param::new("vlen", "unsigned long", Word, false),
         Param::new("pos_l", "unsigned long", Word, false),
         Param::new("pos_h", "unsigned long", Word, false),
@@ -4137,7 +4124,7 @@ pub const rt_tgsigqueueinfo: Proto = Proto::new(
         Param::new("tgid", "pid_t", Word, false),
         Param::new("pid", "pid_t", Word, false),
         Param::new("sig", "int", Word, false),
-        Param::new("uinfo", "siginfo_t __user *", In, false),
+        Param::new("uinfo", "siginfo_t __user *", In, false).pointee(128),
     ],
     4,
     true,
@@ -4166,10 +4153,10 @@ pub const recvmmsg: Proto = Proto::new(
     "sys_recvmmsg_time32(int fd, struct mmsghdr __user *mmsg, unsigned int vlen, unsigned int flags, struct old_timespec32 __user *timeout)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("mmsg", "struct mmsghdr __user *", Out, false),
+        Param::new("mmsg", "struct mmsghdr __user *", Out, false).pointee(32),
         Param::new("vlen", "unsigned int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct old_timespec32 __user *", Out, false),
+        Param::new("timeout", "struct old_timespec32 __user *", Out, false).pointee(8),
     ],
     5,
     true,
@@ -4212,8 +4199,8 @@ pub const prlimit64: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("resource", "unsigned int", Word, false),
-        Param::new("new_rlim", "const struct rlimit64 __user *", In, false),
-        Param::new("old_rlim", "struct rlimit64 __user *", Out, false),
+        Param::new("new_rlim", "const struct rlimit64 __user *", In, false).pointee(16),
+        Param::new("old_rlim", "struct rlimit64 __user *", Out, false).pointee(16),
     ],
     4,
     true,
@@ -4256,7 +4243,7 @@ pub const clock_adjtime: Proto = Proto::new(
     "sys_clock_adjtime32(clockid_t which_clock, struct old_timex32 __user *utp)",
     &[
         Param::new("which_clock", "clockid_t", Word, false),
-        Param::new("utp", "struct old_timex32 __user *", Out, false),
+        Param::new("utp", "struct old_timex32 __user *", Out, false).pointee(128),
     ],
     2,
     true,
@@ -4279,7 +4266,7 @@ pub const sendmmsg: Proto = Proto::new(
     "sys_sendmmsg(int fd, struct mmsghdr __user *mmsg, unsigned int vlen, unsigned int flags)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("mmsg", "struct mmsghdr __user *", Out, false),
+        Param::new("mmsg", "struct mmsghdr __user *", Out, false).pointee(32),
         Param::new("vlen", "unsigned int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -4307,9 +4294,9 @@ pub const process_vm_readv: Proto = Proto::new(
     "sys_process_vm_readv(pid_t pid, const struct iovec __user *lvec, unsigned long liovcnt, const struct iovec __user *rvec, unsigned long riovcnt, unsigned long flags)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("lvec", "const struct iovec __user *", In, false),
+        Param::new("lvec", "const struct iovec __user *", In, false).pointee(8),
         Param::new("liovcnt", "unsigned long", Word, false),
-        Param::new("rvec", "const struct iovec __user *", In, false),
+        Param::new("rvec", "const struct iovec __user *", In, false).pointee(8),
         Param::new("riovcnt", "unsigned long", Word, false),
         Param::new("flags", "unsigned long", Word, false),
     ],
@@ -4324,9 +4311,9 @@ pub const process_vm_writev: Proto = Proto::new(
     "sys_process_vm_writev(pid_t pid, const struct iovec __user *lvec, unsigned long liovcnt, const struct iovec __user *rvec, unsigned long riovcnt, unsigned long flags)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("lvec", "const struct iovec __user *", In, false),
+        Param::new("lvec", "const struct iovec __user *", In, false).pointee(8),
         Param::new("liovcnt", "unsigned long", Word, false),
-        Param::new("rvec", "const struct iovec __user *", In, false),
+        Param::new("rvec", "const struct iovec __user *", In, false).pointee(8),
         Param::new("riovcnt", "unsigned long", Word, false),
         Param::new("flags", "unsigned long", Word, false),
     ],
@@ -4510,7 +4497,7 @@ pub const socketpair: Proto = Proto::new(
         Param::new("family", "int", Word, false),
         Param::new("type", "int", Word, false),
         Param::new("protocol", "int", Word, false),
-        Param::new("usockvec", "int __user *", Out, false),
+        Param::new("usockvec", "int __user *", Out, false).pointee(4),
     ],
     4,
     true,
@@ -4565,7 +4552,7 @@ pub const accept4: Proto = Proto::new(
     &[
         Param::new("fd", "int", Word, false),
         Param::new("upeer_sockaddr", "struct sockaddr __user *", Out, false),
-        Param::new("upeer_addrlen", "int __user *", Out, false),
+        Param::new("upeer_addrlen", "int __user *", Out, false).pointee(4),
         Param::new("flags", "int", Word, false),
     ],
     4,
@@ -4582,7 +4569,7 @@ pub const getsockopt: Proto = Proto::new(
         Param::new("level", "int", Word, false),
         Param::new("optname", "int", Word, false),
         Param::new("optval", "char __user *", Out, false),
-        Param::new("optlen", "int __user *", Out, false),
+        Param::new("optlen", "int __user *", Out, false).pointee(4),
     ],
     5,
     true,
@@ -4612,7 +4599,7 @@ pub const getsockname: Proto = Proto::new(
     &[
         Param::new("fd", "int", Word, false),
         Param::new("usockaddr", "struct sockaddr __user *", Out, false),
-        Param::new("usockaddr_len", "int __user *", Out, false),
+        Param::new("usockaddr_len", "int __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -4626,7 +4613,7 @@ pub const getpeername: Proto = Proto::new(
     &[
         Param::new("fd", "int", Word, false),
         Param::new("usockaddr", "struct sockaddr __user *", Out, false),
-        Param::new("usockaddr_len", "int __user *", Out, false),
+        Param::new("usockaddr_len", "int __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -4656,7 +4643,7 @@ pub const sendmsg: Proto = Proto::new(
     "sys_sendmsg(int fd, struct user_msghdr __user *msg, unsigned int flags)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("msg", "struct user_msghdr __user *", In, false),
+        Param::new("msg", "struct user_msghdr __user *", In, false).pointee(28),
         Param::new("flags", "unsigned int", Word, false),
     ],
     3,
@@ -4674,7 +4661,7 @@ pub const recvfrom: Proto = Proto::new(
         Param::new("size", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
         Param::new("addr", "struct sockaddr __user *", Out, false),
-        Param::new("addr_len", "int __user *", Out, false),
+        Param::new("addr_len", "int __user *", Out, false).pointee(4),
     ],
     6,
     true,
@@ -4687,7 +4674,7 @@ pub const recvmsg: Proto = Proto::new(
     "sys_recvmsg(int fd, struct user_msghdr __user *msg, unsigned int flags)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("msg", "struct user_msghdr __user *", Out, false),
+        Param::new("msg", "struct user_msghdr __user *", Out, false).pointee(28),
         Param::new("flags", "unsigned int", Word, false),
     ],
     3,
@@ -4752,9 +4739,9 @@ pub const copy_file_range: Proto = Proto::new(
     "sys_copy_file_range(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)",
     &[
         Param::new("fd_in", "int", Word, false),
-        Param::new("off_in", "loff_t __user *", Out, false),
+        Param::new("off_in", "loff_t __user *", Out, false).pointee(8),
         Param::new("fd_out", "int", Word, false),
-        Param::new("off_out", "loff_t __user *", Out, false),
+        Param::new("off_out", "loff_t __user *", Out, false).pointee(8),
         Param::new("len", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -4769,7 +4756,7 @@ pub const preadv2: Proto = Proto::new(
     "sys_preadv2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(8),
         Param::new("vlen", "unsigned long", Word, false),
         Param::new("pos_l", "unsigned long", Word, false),
         Param::new("pos_h", "unsigned long", Word, false),
@@ -4786,7 +4773,7 @@ pub const pwritev2: Proto = Proto::new(
     "sys_pwritev2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(8),
         Param::new("vlen", "unsigned long", Word, false),
         Param::new("pos_l", "unsigned long", Word, false),
         Param::new("pos_h", "unsigned long", Word, false),
@@ -4844,7 +4831,7 @@ pub const statx: Proto = Proto::new(
         Param::new("filename", "const char __user *", In, false),
         Param::new("flags", "unsigned", Word, false),
         Param::new("mask", "unsigned int", Word, false),
-        Param::new("buffer", "struct statx __user *", Out, false),
+        Param::new("buffer", "struct statx __user *", Out, false).pointee(256),
     ],
     5,
     true,
@@ -4872,9 +4859,9 @@ pub const io_pgetevents: Proto = Proto::new(
         Param::new("ctx_id", "aio_context_t", Word, false),
         Param::new("min_nr", "long", Word, false),
         Param::new("nr", "long", Word, false),
-        Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct old_timespec32 __user *", In, false),
-        Param::new("usig", "const struct __aio_sigset __user *", In, false),
+        Param::new("events", "struct io_event __user *", Out, false).pointee(32),
+        Param::new("timeout", "struct old_timespec32 __user *", In, false).pointee(8),
+        Param::new("usig", "const struct __aio_sigset __user *", In, false).pointee(8),
     ],
     6,
     true,
@@ -5041,7 +5028,7 @@ pub const clock_gettime64: Proto = Proto::new(
     "sys_clock_gettime(const clockid_t which_clock, struct __kernel_timespec __user *tp)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("tp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("tp", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -5054,7 +5041,7 @@ pub const clock_settime64: Proto = Proto::new(
     "sys_clock_settime(const clockid_t which_clock, const struct __kernel_timespec __user *tp)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("tp", "const struct __kernel_timespec __user *", In, false),
+        Param::new("tp", "const struct __kernel_timespec __user *", In, false).pointee(16),
     ],
     2,
     true,
@@ -5067,7 +5054,7 @@ pub const clock_adjtime64: Proto = Proto::new(
     "sys_clock_adjtime(const clockid_t which_clock, struct __kernel_timex __user *utx)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("utx", "struct __kernel_timex __user *", Out, false),
+        Param::new("utx", "struct __kernel_timex __user *", Out, false).pointee(208),
     ],
     2,
     true,
@@ -5080,7 +5067,7 @@ pub const clock_getres_time64: Proto = Proto::new(
     "sys_clock_getres(const clockid_t which_clock, struct __kernel_timespec __user *tp)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("tp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("tp", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -5094,8 +5081,8 @@ pub const clock_nanosleep_time64: Proto = Proto::new(
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
         Param::new("flags", "int", Word, false),
-        Param::new("rqtp", "const struct __kernel_timespec __user *", In, false),
-        Param::new("rmtp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("rqtp", "const struct __kernel_timespec __user *", In, false).pointee(16),
+        Param::new("rmtp", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     4,
     true,
@@ -5108,7 +5095,7 @@ pub const timer_gettime64: Proto = Proto::new(
     "sys_timer_gettime(timer_t timer_id, struct __kernel_itimerspec __user *setting)",
     &[
         Param::new("timer_id", "timer_t", Word, false),
-        Param::new("setting", "struct __kernel_itimerspec __user *", Out, false),
+        Param::new("setting", "struct __kernel_itimerspec __user *", Out, false).pointee(32),
     ],
     2,
     true,
@@ -5127,13 +5114,15 @@ pub const timer_settime64: Proto = Proto::new(
             "const struct __kernel_itimerspec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(32),
         Param::new(
             "old_setting",
             "struct __kernel_itimerspec __user *",
             Out,
             false,
-        ),
+        )
+        .pointee(32),
     ],
     4,
     true,
@@ -5146,7 +5135,7 @@ pub const timerfd_gettime64: Proto = Proto::new(
     "sys_timerfd_gettime(int ufd, struct __kernel_itimerspec __user *otmr)",
     &[
         Param::new("ufd", "int", Word, false),
-        Param::new("otmr", "struct __kernel_itimerspec __user *", Out, false),
+        Param::new("otmr", "struct __kernel_itimerspec __user *", Out, false).pointee(32),
     ],
     2,
     true,
@@ -5165,8 +5154,9 @@ pub const timerfd_settime64: Proto = Proto::new(
             "const struct __kernel_itimerspec __user *",
             In,
             false,
-        ),
-        Param::new("otmr", "struct __kernel_itimerspec __user *", Out, false),
+        )
+        .pointee(32),
+        Param::new("otmr", "struct __kernel_itimerspec __user *", Out, false).pointee(32),
     ],
     4,
     true,
@@ -5180,7 +5170,7 @@ pub const utimensat_time64: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("utimes", "struct __kernel_timespec __user *", In, false),
+        Param::new("utimes", "struct __kernel_timespec __user *", In, false).pointee(16),
         Param::new("flags", "int", Word, false),
     ],
     4,
@@ -5197,7 +5187,7 @@ pub const pselect6_time64: Proto = Proto::new(
         Param::new("inp", "fd_set __user *", Out, false),
         Param::new("outp", "fd_set __user *", Out, false),
         Param::new("exp", "fd_set __user *", Out, false),
-        Param::new("tsp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("tsp", "struct __kernel_timespec __user *", Out, false).pointee(16),
         Param::new("sig", "void __user *", In, false),
     ],
     6,
@@ -5210,9 +5200,9 @@ pub const ppoll_time64: Proto = Proto::new(
     "sys_ppoll",
     "sys_ppoll(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)",
     &[
-        Param::new("ufds", "struct pollfd __user *", Out, false),
+        Param::new("ufds", "struct pollfd __user *", Out, false).pointee(8),
         Param::new("nfds", "unsigned int", Word, false),
-        Param::new("tsp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("tsp", "struct __kernel_timespec __user *", Out, false).pointee(16),
         Param::new("sigmask", "const sigset_t __user *", In, false),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
@@ -5229,9 +5219,9 @@ pub const io_pgetevents_time64: Proto = Proto::new(
         Param::new("ctx_id", "aio_context_t", Word, false),
         Param::new("min_nr", "long", Word, false),
         Param::new("nr", "long", Word, false),
-        Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
-        Param::new("usig", "const struct __aio_sigset __user *", In, false),
+        Param::new("events", "struct io_event __user *", Out, false).pointee(32),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false).pointee(16),
+        Param::new("usig", "const struct __aio_sigset __user *", In, false).pointee(8),
     ],
     6,
     true,
@@ -5244,10 +5234,10 @@ pub const recvmmsg_time64: Proto = Proto::new(
     "sys_recvmmsg(int fd, struct mmsghdr __user *mmsg, unsigned int vlen, unsigned int flags, struct __kernel_timespec __user *timeout)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("mmsg", "struct mmsghdr __user *", Out, false),
+        Param::new("mmsg", "struct mmsghdr __user *", Out, false).pointee(32),
         Param::new("vlen", "unsigned int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     5,
     true,
@@ -5268,7 +5258,8 @@ pub const mq_timedsend_time64: Proto = Proto::new(
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(16),
     ],
     5,
     true,
@@ -5283,13 +5274,14 @@ pub const mq_timedreceive_time64: Proto = Proto::new(
         Param::new("mqdes", "mqd_t", Word, false),
         Param::new("u_msg_ptr", "char __user *", Out, false),
         Param::new("msg_len", "size_t", Word, false),
-        Param::new("u_msg_prio", "unsigned int __user *", Out, false),
+        Param::new("u_msg_prio", "unsigned int __user *", Out, false).pointee(4),
         Param::new(
             "u_abs_timeout",
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(16),
     ],
     5,
     true,
@@ -5302,14 +5294,15 @@ pub const semtimedop_time64: Proto = Proto::new(
     "sys_semtimedop(int semid, struct sembuf __user *tsops, unsigned int nsops, const struct __kernel_timespec __user *timeout)",
     &[
         Param::new("semid", "int", Word, false),
-        Param::new("tsops", "struct sembuf __user *", In, false),
+        Param::new("tsops", "struct sembuf __user *", In, false).pointee(6),
         Param::new("nsops", "unsigned int", Word, false),
         Param::new(
             "timeout",
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(16),
     ],
     4,
     true,
@@ -5322,8 +5315,8 @@ pub const rt_sigtimedwait_time64: Proto = Proto::new(
     "sys_rt_sigtimedwait(const sigset_t __user *uthese, siginfo_t __user *uinfo, const struct __kernel_timespec __user *uts, size_t sigsetsize)",
     &[
         Param::new("uthese", "const sigset_t __user *", In, false),
-        Param::new("uinfo", "siginfo_t __user *", Out, false),
-        Param::new("uts", "const struct __kernel_timespec __user *", In, false),
+        Param::new("uinfo", "siginfo_t __user *", Out, false).pointee(128),
+        Param::new("uts", "const struct __kernel_timespec __user *", In, false).pointee(16),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
     4,
@@ -5336,7 +5329,7 @@ pub const futex_time64: Proto = Proto::new(
     "sys_futex",
     "sys_futex(u32 __user *uaddr, int op, u32 val, const struct __kernel_timespec __user *utime, u32 __user *uaddr2, u32 val3)",
     &[
-        Param::new("uaddr", "u32 __user *", Out, false),
+        Param::new("uaddr", "u32 __user *", Out, false).pointee(4),
         Param::new("op", "int", Word, false),
         Param::new("val", "u32", Word, false),
         Param::new(
@@ -5344,8 +5337,9 @@ pub const futex_time64: Proto = Proto::new(
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
-        Param::new("uaddr2", "u32 __user *", Out, false),
+        )
+        .pointee(16),
+        Param::new("uaddr2", "u32 __user *", Out, false).pointee(4),
         Param::new("val3", "u32", Word, false),
     ],
     6,
@@ -5359,7 +5353,7 @@ pub const sched_rr_get_interval_time64: Proto = Proto::new(
     "sys_sched_rr_get_interval(pid_t pid, struct __kernel_timespec __user *interval)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("interval", "struct __kernel_timespec __user *", Out, false),
+        Param::new("interval", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -5373,7 +5367,7 @@ pub const pidfd_send_signal: Proto = Proto::new(
     &[
         Param::new("pidfd", "int", Word, false),
         Param::new("sig", "int", Word, false),
-        Param::new("info", "siginfo_t __user *", In, false),
+        Param::new("info", "siginfo_t __user *", In, false).pointee(128),
         Param::new("flags", "unsigned int", Word, false),
     ],
     4,
@@ -5387,7 +5381,7 @@ pub const io_uring_setup: Proto = Proto::new(
     "sys_io_uring_setup(u32 entries, struct io_uring_params __user *params)",
     &[
         Param::new("entries", "u32", Word, false),
-        Param::new("params", "struct io_uring_params __user *", Out, false),
+        Param::new("params", "struct io_uring_params __user *", Out, false).pointee(120),
     ],
     2,
     true,
@@ -5603,7 +5597,7 @@ pub const process_madvise: Proto = Proto::new(
     "sys_process_madvise(int pidfd, const struct iovec __user *vec, size_t vlen, int behavior, unsigned int flags)",
     &[
         Param::new("pidfd", "int", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(8),
         Param::new("vlen", "size_t", Word, false),
         Param::new("behavior", "int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
@@ -5619,14 +5613,15 @@ pub const epoll_pwait2: Proto = Proto::new(
     "sys_epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)",
     &[
         Param::new("epfd", "int", Word, false),
-        Param::new("events", "struct epoll_event __user *", Out, false),
+        Param::new("events", "struct epoll_event __user *", Out, false).pointee(12),
         Param::new("maxevents", "int", Word, false),
         Param::new(
             "timeout",
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(16),
         Param::new("sigmask", "const sigset_t __user *", In, false),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
@@ -5741,10 +5736,10 @@ pub const futex_waitv: Proto = Proto::new(
     "sys_futex_waitv",
     "sys_futex_waitv(struct futex_waitv __user *waiters, unsigned int nr_futexes, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)",
     &[
-        Param::new("waiters", "struct futex_waitv __user *", In, false),
+        Param::new("waiters", "struct futex_waitv __user *", In, false).pointee(24),
         Param::new("nr_futexes", "unsigned int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false).pointee(16),
         Param::new("clockid", "clockid_t", Word, false),
     ],
     5,
@@ -5773,8 +5768,8 @@ pub const cachestat: Proto = Proto::new(
     "sys_cachestat(unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags)",
     &[
         Param::new("fd", "unsigned int", Word, false),
-        Param::new("cstat_range", "struct cachestat_range __user *", In, false),
-        Param::new("cstat", "struct cachestat __user *", Out, false),
+        Param::new("cstat_range", "struct cachestat_range __user *", In, false).pointee(16),
+        Param::new("cstat", "struct cachestat __user *", Out, false).pointee(40),
         Param::new("flags", "unsigned int", Word, false),
     ],
     4,
@@ -5835,7 +5830,7 @@ pub const futex_wait: Proto = Proto::new(
         Param::new("val", "unsigned long", Word, false),
         Param::new("mask", "unsigned long", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false).pointee(16),
         Param::new("clockid", "clockid_t", Word, false),
     ],
     6,
@@ -5848,7 +5843,7 @@ pub const futex_requeue: Proto = Proto::new(
     "sys_futex_requeue",
     "sys_futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)",
     &[
-        Param::new("waiters", "struct futex_waitv __user *", In, false),
+        Param::new("waiters", "struct futex_waitv __user *", In, false).pointee(24),
         Param::new("flags", "unsigned int", Word, false),
         Param::new("nr_wake", "int", Word, false),
         Param::new("nr_requeue", "int", Word, false),
@@ -5879,7 +5874,7 @@ pub const listmount: Proto = Proto::new(
     "sys_listmount(const struct mnt_id_req __user *req, u64 __user *mnt_ids, size_t nr_mnt_ids, unsigned int flags)",
     &[
         Param::new("req", "const struct mnt_id_req __user *", In, false),
-        Param::new("mnt_ids", "u64 __user *", Out, false),
+        Param::new("mnt_ids", "u64 __user *", Out, false).pointee(8),
         Param::new("nr_mnt_ids", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -5895,7 +5890,7 @@ pub const lsm_get_self_attr: Proto = Proto::new(
     &[
         Param::new("attr", "unsigned int", Word, false),
         Param::new("ctx", "struct lsm_ctx __user *", Out, false),
-        Param::new("size", "u32 __user *", Out, false),
+        Param::new("size", "u32 __user *", Out, false).pointee(4),
         Param::new("flags", "u32", Word, false),
     ],
     4,
@@ -5923,8 +5918,8 @@ pub const lsm_list_modules: Proto = Proto::new(
     "sys_lsm_list_modules",
     "sys_lsm_list_modules(u64 __user *ids, u32 __user *size, u32 flags)",
     &[
-        Param::new("ids", "u64 __user *", Out, false),
-        Param::new("size", "u32 __user *", Out, false),
+        Param::new("ids", "u64 __user *", Out, false).pointee(8),
+        Param::new("size", "u32 __user *", Out, false).pointee(4),
         Param::new("flags", "u32", Word, false),
     ],
     3,
@@ -6065,7 +6060,7 @@ pub const listns: Proto = Proto::new(
     "sys_listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)",
     &[
         Param::new("req", "const struct ns_id_req __user *", In, false),
-        Param::new("ns_ids", "u64 __user *", Out, false),
+        Param::new("ns_ids", "u64 __user *", Out, false).pointee(8),
         Param::new("nr_ns_ids", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],

@@ -65,7 +65,8 @@ pub const stat: Proto = Proto::new(
     "sys_newstat(const char __user *filename, struct stat __user *statbuf)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("statbuf", "struct stat __user *", Out, false),
+        Param::new("statbuf", "struct stat __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat>()),
     ],
     2,
     true,
@@ -78,7 +79,8 @@ pub const fstat: Proto = Proto::new(
     "sys_newfstat(unsigned int fd, struct stat __user *statbuf)",
     &[
         Param::new("fd", "unsigned int", Word, false),
-        Param::new("statbuf", "struct stat __user *", Out, false),
+        Param::new("statbuf", "struct stat __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat>()),
     ],
     2,
     true,
@@ -91,7 +93,8 @@ pub const lstat: Proto = Proto::new(
     "sys_newlstat(const char __user *filename, struct stat __user *statbuf)",
     &[
         Param::new("filename", "const char __user *", In, false),
-        Param::new("statbuf", "struct stat __user *", Out, false),
+        Param::new("statbuf", "struct stat __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat>()),
     ],
     2,
     true,
@@ -103,7 +106,7 @@ pub const poll: Proto = Proto::new(
     "sys_poll",
     "sys_poll(struct pollfd __user *ufds, unsigned int nfds, int timeout_msecs)",
     &[
-        Param::new("ufds", "struct pollfd __user *", Out, false),
+        Param::new("ufds", "struct pollfd __user *", Out, false).pointee(8),
         Param::new("nfds", "unsigned int", Word, false),
         Param::new("timeout_msecs", "int", Word, false),
     ],
@@ -270,7 +273,7 @@ pub const readv: Proto = Proto::new(
     "sys_readv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("vlen", "unsigned long", Word, false),
     ],
     3,
@@ -284,7 +287,7 @@ pub const writev: Proto = Proto::new(
     "sys_writev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("vlen", "unsigned long", Word, false),
     ],
     3,
@@ -309,7 +312,7 @@ pub const pipe: Proto = Proto::new(
     22,
     "sys_pipe",
     "sys_pipe(int __user *fildes)",
-    &[Param::new("fildes", "int __user *", Out, false)],
+    &[Param::new("fildes", "int __user *", Out, false).pointee(4)],
     1,
     true,
 );
@@ -324,7 +327,7 @@ pub const select: Proto = Proto::new(
         Param::new("inp", "fd_set __user *", Out, false),
         Param::new("outp", "fd_set __user *", Out, false),
         Param::new("exp", "fd_set __user *", Out, false),
-        Param::new("tvp", "struct __kernel_old_timeval __user *", Out, false),
+        Param::new("tvp", "struct __kernel_old_timeval __user *", Out, false).pointee(16),
     ],
     5,
     true,
@@ -471,8 +474,8 @@ pub const nanosleep: Proto = Proto::new(
     "sys_nanosleep",
     "sys_nanosleep(struct __kernel_timespec __user *rqtp, struct __kernel_timespec __user *rmtp)",
     &[
-        Param::new("rqtp", "struct __kernel_timespec __user *", In, false),
-        Param::new("rmtp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("rqtp", "struct __kernel_timespec __user *", In, false).pointee(16),
+        Param::new("rmtp", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -490,7 +493,8 @@ pub const getitimer: Proto = Proto::new(
             "struct __kernel_old_itimerval __user *",
             Out,
             false,
-        ),
+        )
+        .pointee(32),
     ],
     2,
     true,
@@ -513,13 +517,14 @@ pub const setitimer: Proto = Proto::new(
     "sys_setitimer(int which, struct __kernel_old_itimerval __user *value, struct __kernel_old_itimerval __user *ovalue)",
     &[
         Param::new("which", "int", Word, false),
-        Param::new("value", "struct __kernel_old_itimerval __user *", In, false),
+        Param::new("value", "struct __kernel_old_itimerval __user *", In, false).pointee(32),
         Param::new(
             "ovalue",
             "struct __kernel_old_itimerval __user *",
             Out,
             false,
-        ),
+        )
+        .pointee(32),
     ],
     3,
     true,
@@ -543,7 +548,7 @@ pub const sendfile: Proto = Proto::new(
     &[
         Param::new("out_fd", "int", Word, false),
         Param::new("in_fd", "int", Word, false),
-        Param::new("offset", "loff_t __user *", Out, false),
+        Param::new("offset", "loff_t __user *", Out, false).pointee(8),
         Param::new("count", "size_t", Word, false),
     ],
     4,
@@ -586,7 +591,7 @@ pub const accept: Proto = Proto::new(
     &[
         Param::new("fd", "int", Word, false),
         Param::new("upeer_sockaddr", "struct sockaddr __user *", Out, false),
-        Param::new("upeer_addrlen", "int __user *", Out, false),
+        Param::new("upeer_addrlen", "int __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -620,7 +625,7 @@ pub const recvfrom: Proto = Proto::new(
         Param::new("size", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
         Param::new("addr", "struct sockaddr __user *", Out, false),
-        Param::new("addr_len", "int __user *", Out, false),
+        Param::new("addr_len", "int __user *", Out, false).pointee(4),
     ],
     6,
     true,
@@ -633,7 +638,7 @@ pub const sendmsg: Proto = Proto::new(
     "sys_sendmsg(int fd, struct user_msghdr __user *msg, unsigned int flags)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("msg", "struct user_msghdr __user *", In, false),
+        Param::new("msg", "struct user_msghdr __user *", In, false).pointee(56),
         Param::new("flags", "unsigned int", Word, false),
     ],
     3,
@@ -647,7 +652,7 @@ pub const recvmsg: Proto = Proto::new(
     "sys_recvmsg(int fd, struct user_msghdr __user *msg, unsigned int flags)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("msg", "struct user_msghdr __user *", Out, false),
+        Param::new("msg", "struct user_msghdr __user *", Out, false).pointee(56),
         Param::new("flags", "unsigned int", Word, false),
     ],
     3,
@@ -702,7 +707,7 @@ pub const getsockname: Proto = Proto::new(
     &[
         Param::new("fd", "int", Word, false),
         Param::new("usockaddr", "struct sockaddr __user *", Out, false),
-        Param::new("usockaddr_len", "int __user *", Out, false),
+        Param::new("usockaddr_len", "int __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -716,7 +721,7 @@ pub const getpeername: Proto = Proto::new(
     &[
         Param::new("fd", "int", Word, false),
         Param::new("usockaddr", "struct sockaddr __user *", Out, false),
-        Param::new("usockaddr_len", "int __user *", Out, false),
+        Param::new("usockaddr_len", "int __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -731,7 +736,7 @@ pub const socketpair: Proto = Proto::new(
         Param::new("family", "int", Word, false),
         Param::new("type", "int", Word, false),
         Param::new("protocol", "int", Word, false),
-        Param::new("usockvec", "int __user *", Out, false),
+        Param::new("usockvec", "int __user *", Out, false).pointee(4),
     ],
     4,
     true,
@@ -763,7 +768,7 @@ pub const getsockopt: Proto = Proto::new(
         Param::new("level", "int", Word, false),
         Param::new("optname", "int", Word, false),
         Param::new("optval", "char __user *", Out, false),
-        Param::new("optlen", "int __user *", Out, false),
+        Param::new("optlen", "int __user *", Out, false).pointee(4),
     ],
     5,
     true,
@@ -777,8 +782,8 @@ pub const clone: Proto = Proto::new(
     &[
         Param::new("clone_flags", "unsigned long", Word, false),
         Param::new("newsp", "unsigned long", Word, false),
-        Param::new("parent_tidptr", "int __user *", Out, false),
-        Param::new("child_tidptr", "int __user *", Out, false),
+        Param::new("parent_tidptr", "int __user *", Out, false).pointee(4),
+        Param::new("child_tidptr", "int __user *", Out, false).pointee(4),
         Param::new("tls", "unsigned long", Word, false),
     ],
     5,
@@ -820,9 +825,9 @@ pub const wait4: Proto = Proto::new(
     "sys_wait4(pid_t upid, int __user *stat_addr, int options, struct rusage __user *ru)",
     &[
         Param::new("upid", "pid_t", Word, false),
-        Param::new("stat_addr", "int __user *", Out, false),
+        Param::new("stat_addr", "int __user *", Out, false).pointee(4),
         Param::new("options", "int", Word, false),
-        Param::new("ru", "struct rusage __user *", Out, false),
+        Param::new("ru", "struct rusage __user *", Out, false).pointee(144),
     ],
     4,
     true,
@@ -846,12 +851,7 @@ pub const uname: Proto = Proto::new(
     63,
     "sys_newuname",
     "sys_newuname(struct new_utsname __user *name)",
-    &[Param::new(
-        "name",
-        "struct new_utsname __user *",
-        Out,
-        false,
-    )],
+    &[Param::new("name", "struct new_utsname __user *", Out, false).pointee(390)],
     1,
     true,
 );
@@ -877,7 +877,7 @@ pub const semop: Proto = Proto::new(
     "sys_semop(int semid, struct sembuf __user *tsops, unsigned int nsops)",
     &[
         Param::new("semid", "int", Word, false),
-        Param::new("tsops", "struct sembuf __user *", In, false),
+        Param::new("tsops", "struct sembuf __user *", In, false).pointee(6),
         Param::new("nsops", "unsigned int", Word, false),
     ],
     3,
@@ -1270,8 +1270,8 @@ pub const gettimeofday: Proto = Proto::new(
     "sys_gettimeofday",
     "sys_gettimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz)",
     &[
-        Param::new("tv", "struct __kernel_old_timeval __user *", Out, false),
-        Param::new("tz", "struct timezone __user *", Out, false),
+        Param::new("tv", "struct __kernel_old_timeval __user *", Out, false).pointee(16),
+        Param::new("tz", "struct timezone __user *", Out, false).pointee(8),
     ],
     2,
     true,
@@ -1284,7 +1284,7 @@ pub const getrlimit: Proto = Proto::new(
     "sys_getrlimit(unsigned int resource, struct rlimit __user *rlim)",
     &[
         Param::new("resource", "unsigned int", Word, false),
-        Param::new("rlim", "struct rlimit __user *", Out, false),
+        Param::new("rlim", "struct rlimit __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -1297,7 +1297,7 @@ pub const getrusage: Proto = Proto::new(
     "sys_getrusage(int who, struct rusage __user *ru)",
     &[
         Param::new("who", "int", Word, false),
-        Param::new("ru", "struct rusage __user *", Out, false),
+        Param::new("ru", "struct rusage __user *", Out, false).pointee(144),
     ],
     2,
     true,
@@ -1308,7 +1308,8 @@ pub const sysinfo: Proto = Proto::new(
     99,
     "sys_sysinfo",
     "sys_sysinfo(struct sysinfo __user *info)",
-    &[Param::new("info", "struct sysinfo __user *", Out, false)],
+    &[Param::new("info", "struct sysinfo __user *", Out, false)
+        .pointee(::core::mem::size_of::<linux_raw_sys::system::sysinfo>())],
     1,
     true,
 );
@@ -1318,7 +1319,7 @@ pub const times: Proto = Proto::new(
     100,
     "sys_times",
     "sys_times(struct tms __user *tbuf)",
-    &[Param::new("tbuf", "struct tms __user *", Out, false)],
+    &[Param::new("tbuf", "struct tms __user *", Out, false).pointee(32)],
     1,
     true,
 );
@@ -1488,7 +1489,7 @@ pub const getgroups: Proto = Proto::new(
     "sys_getgroups(int gidsetsize, gid_t __user *grouplist)",
     &[
         Param::new("gidsetsize", "int", Word, false),
-        Param::new("grouplist", "gid_t __user *", Out, false),
+        Param::new("grouplist", "gid_t __user *", Out, false).pointee(4),
     ],
     2,
     true,
@@ -1501,7 +1502,7 @@ pub const setgroups: Proto = Proto::new(
     "sys_setgroups(int gidsetsize, gid_t __user *grouplist)",
     &[
         Param::new("gidsetsize", "int", Word, false),
-        Param::new("grouplist", "gid_t __user *", In, false),
+        Param::new("grouplist", "gid_t __user *", In, false).pointee(4),
     ],
     2,
     true,
@@ -1527,9 +1528,9 @@ pub const getresuid: Proto = Proto::new(
     "sys_getresuid",
     "sys_getresuid(uid_t __user *ruidp, uid_t __user *euidp, uid_t __user *suidp)",
     &[
-        Param::new("ruidp", "uid_t __user *", Out, false),
-        Param::new("euidp", "uid_t __user *", Out, false),
-        Param::new("suidp", "uid_t __user *", Out, false),
+        Param::new("ruidp", "uid_t __user *", Out, false).pointee(4),
+        Param::new("euidp", "uid_t __user *", Out, false).pointee(4),
+        Param::new("suidp", "uid_t __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -1555,9 +1556,9 @@ pub const getresgid: Proto = Proto::new(
     "sys_getresgid",
     "sys_getresgid(gid_t __user *rgidp, gid_t __user *egidp, gid_t __user *sgidp)",
     &[
-        Param::new("rgidp", "gid_t __user *", Out, false),
-        Param::new("egidp", "gid_t __user *", Out, false),
-        Param::new("sgidp", "gid_t __user *", Out, false),
+        Param::new("rgidp", "gid_t __user *", Out, false).pointee(4),
+        Param::new("egidp", "gid_t __user *", Out, false).pointee(4),
+        Param::new("sgidp", "gid_t __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -1609,8 +1610,8 @@ pub const capget: Proto = Proto::new(
     "sys_capget",
     "sys_capget(cap_user_header_t header, cap_user_data_t dataptr)",
     &[
-        Param::new("header", "cap_user_header_t", Out, false),
-        Param::new("dataptr", "cap_user_data_t", Out, false),
+        Param::new("header", "cap_user_header_t", Out, false).pointee(8),
+        Param::new("dataptr", "cap_user_data_t", Out, false).pointee(12),
     ],
     2,
     true,
@@ -1622,8 +1623,8 @@ pub const capset: Proto = Proto::new(
     "sys_capset",
     "sys_capset(cap_user_header_t header, const cap_user_data_t data)",
     &[
-        Param::new("header", "cap_user_header_t", Out, false),
-        Param::new("data", "const cap_user_data_t", In, false),
+        Param::new("header", "cap_user_header_t", Out, false).pointee(8),
+        Param::new("data", "const cap_user_data_t", In, false).pointee(12),
     ],
     2,
     true,
@@ -1649,8 +1650,8 @@ pub const rt_sigtimedwait: Proto = Proto::new(
     "sys_rt_sigtimedwait(const sigset_t __user *uthese, siginfo_t __user *uinfo, const struct __kernel_timespec __user *uts, size_t sigsetsize)",
     &[
         Param::new("uthese", "const sigset_t __user *", In, false),
-        Param::new("uinfo", "siginfo_t __user *", Out, false),
-        Param::new("uts", "const struct __kernel_timespec __user *", In, false),
+        Param::new("uinfo", "siginfo_t __user *", Out, false).pointee(128),
+        Param::new("uts", "const struct __kernel_timespec __user *", In, false).pointee(16),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
     4,
@@ -1665,7 +1666,7 @@ pub const rt_sigqueueinfo: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("sig", "int", Word, false),
-        Param::new("uinfo", "siginfo_t __user *", In, false),
+        Param::new("uinfo", "siginfo_t __user *", In, false).pointee(128),
     ],
     3,
     true,
@@ -1690,8 +1691,8 @@ pub const sigaltstack: Proto = Proto::new(
     "sys_sigaltstack",
     "sys_sigaltstack(const stack_t __user *uss, stack_t __user *uoss)",
     &[
-        Param::new("uss", "const stack_t __user *", In, false),
-        Param::new("uoss", "stack_t __user *", Out, false),
+        Param::new("uss", "const stack_t __user *", In, false).pointee(24),
+        Param::new("uoss", "stack_t __user *", Out, false).pointee(24),
     ],
     2,
     true,
@@ -1704,7 +1705,7 @@ pub const utime: Proto = Proto::new(
     "sys_utime(char __user *filename, struct utimbuf __user *times)",
     &[
         Param::new("filename", "char __user *", In, false),
-        Param::new("times", "struct utimbuf __user *", In, false),
+        Param::new("times", "struct utimbuf __user *", In, false).pointee(16),
     ],
     2,
     true,
@@ -1756,7 +1757,8 @@ pub const statfs: Proto = Proto::new(
     "sys_statfs(const char __user *pathname, struct statfs __user *buf)",
     &[
         Param::new("pathname", "const char __user *", In, false),
-        Param::new("buf", "struct statfs __user *", Out, false),
+        Param::new("buf", "struct statfs __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::statfs>()),
     ],
     2,
     true,
@@ -1769,7 +1771,8 @@ pub const fstatfs: Proto = Proto::new(
     "sys_fstatfs(unsigned int fd, struct statfs __user *buf)",
     &[
         Param::new("fd", "unsigned int", Word, false),
-        Param::new("buf", "struct statfs __user *", Out, false),
+        Param::new("buf", "struct statfs __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::statfs>()),
     ],
     2,
     true,
@@ -1823,7 +1826,7 @@ pub const sched_setparam: Proto = Proto::new(
     "sys_sched_setparam(pid_t pid, struct sched_param __user *param)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("param", "struct sched_param __user *", In, false),
+        Param::new("param", "struct sched_param __user *", In, false).pointee(4),
     ],
     2,
     true,
@@ -1836,7 +1839,7 @@ pub const sched_getparam: Proto = Proto::new(
     "sys_sched_getparam(pid_t pid, struct sched_param __user *param)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("param", "struct sched_param __user *", Out, false),
+        Param::new("param", "struct sched_param __user *", Out, false).pointee(4),
     ],
     2,
     true,
@@ -1850,7 +1853,7 @@ pub const sched_setscheduler: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("policy", "int", Word, false),
-        Param::new("param", "struct sched_param __user *", In, false),
+        Param::new("param", "struct sched_param __user *", In, false).pointee(4),
     ],
     3,
     true,
@@ -1893,7 +1896,7 @@ pub const sched_rr_get_interval: Proto = Proto::new(
     "sys_sched_rr_get_interval(pid_t pid, struct __kernel_timespec __user *interval)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("interval", "struct __kernel_timespec __user *", Out, false),
+        Param::new("interval", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -2018,12 +2021,7 @@ pub const adjtimex: Proto = Proto::new(
     159,
     "sys_adjtimex",
     "sys_adjtimex(struct __kernel_timex __user *txc_p)",
-    &[Param::new(
-        "txc_p",
-        "struct __kernel_timex __user *",
-        Out,
-        false,
-    )],
+    &[Param::new("txc_p", "struct __kernel_timex __user *", Out, false).pointee(208)],
     1,
     true,
 );
@@ -2035,7 +2033,7 @@ pub const setrlimit: Proto = Proto::new(
     "sys_setrlimit(unsigned int resource, struct rlimit __user *rlim)",
     &[
         Param::new("resource", "unsigned int", Word, false),
-        Param::new("rlim", "struct rlimit __user *", In, false),
+        Param::new("rlim", "struct rlimit __user *", In, false).pointee(16),
     ],
     2,
     true,
@@ -2069,8 +2067,8 @@ pub const settimeofday: Proto = Proto::new(
     "sys_settimeofday",
     "sys_settimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz)",
     &[
-        Param::new("tv", "struct __kernel_old_timeval __user *", In, false),
-        Param::new("tz", "struct timezone __user *", In, false),
+        Param::new("tv", "struct __kernel_old_timeval __user *", In, false).pointee(16),
+        Param::new("tz", "struct timezone __user *", In, false).pointee(8),
     ],
     2,
     true,
@@ -2469,12 +2467,7 @@ pub const time: Proto = Proto::new(
     201,
     "sys_time",
     "sys_time(__kernel_old_time_t __user *tloc)",
-    &[Param::new(
-        "tloc",
-        "__kernel_old_time_t __user *",
-        Out,
-        false,
-    )],
+    &[Param::new("tloc", "__kernel_old_time_t __user *", Out, false).pointee(8)],
     1,
     true,
 );
@@ -2485,7 +2478,7 @@ pub const futex: Proto = Proto::new(
     "sys_futex",
     "sys_futex(u32 __user *uaddr, int op, u32 val, const struct __kernel_timespec __user *utime, u32 __user *uaddr2, u32 val3)",
     &[
-        Param::new("uaddr", "u32 __user *", Out, false),
+        Param::new("uaddr", "u32 __user *", Out, false).pointee(4),
         Param::new("op", "int", Word, false),
         Param::new("val", "u32", Word, false),
         Param::new(
@@ -2493,8 +2486,9 @@ pub const futex: Proto = Proto::new(
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
-        Param::new("uaddr2", "u32 __user *", Out, false),
+        )
+        .pointee(16),
+        Param::new("uaddr2", "u32 __user *", Out, false).pointee(4),
         Param::new("val3", "u32", Word, false),
     ],
     6,
@@ -2538,7 +2532,7 @@ pub const io_setup: Proto = Proto::new(
     "sys_io_setup(unsigned nr_events, aio_context_t __user *ctxp)",
     &[
         Param::new("nr_events", "unsigned", Word, false),
-        Param::new("ctxp", "aio_context_t __user *", Out, false),
+        Param::new("ctxp", "aio_context_t __user *", Out, false).pointee(8),
     ],
     2,
     true,
@@ -2563,8 +2557,8 @@ pub const io_getevents: Proto = Proto::new(
         Param::new("ctx_id", "aio_context_t", Word, false),
         Param::new("min_nr", "long", Word, false),
         Param::new("nr", "long", Word, false),
-        Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
+        Param::new("events", "struct io_event __user *", Out, false).pointee(32),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false).pointee(16),
     ],
     5,
     true,
@@ -2578,7 +2572,7 @@ pub const io_submit: Proto = Proto::new(
     &[
         Param::new("ctx_id", "aio_context_t", Word, false),
         Param::new("nr", "long", Word, false),
-        Param::new("iocbpp", "struct iocb __user * __user *", In, false),
+        Param::new("iocbpp", "struct iocb __user * __user *", In, false).pointee(8),
     ],
     3,
     true,
@@ -2591,8 +2585,8 @@ pub const io_cancel: Proto = Proto::new(
     "sys_io_cancel(aio_context_t ctx_id, struct iocb __user *iocb, struct io_event __user *result)",
     &[
         Param::new("ctx_id", "aio_context_t", Word, false),
-        Param::new("iocb", "struct iocb __user *", In, false),
-        Param::new("result", "struct io_event __user *", Out, false),
+        Param::new("iocb", "struct iocb __user *", In, false).pointee(64),
+        Param::new("result", "struct io_event __user *", Out, false).pointee(32),
     ],
     3,
     true,
@@ -2651,7 +2645,7 @@ pub const set_tid_address: Proto = Proto::new(
     218,
     "sys_set_tid_address",
     "sys_set_tid_address(int __user *tidptr)",
-    &[Param::new("tidptr", "int __user *", Out, false)],
+    &[Param::new("tidptr", "int __user *", Out, false).pointee(4)],
     1,
     false,
 );
@@ -2673,14 +2667,15 @@ pub const semtimedop: Proto = Proto::new(
     "sys_semtimedop(int semid, struct sembuf __user *tsops, unsigned int nsops, const struct __kernel_timespec __user *timeout)",
     &[
         Param::new("semid", "int", Word, false),
-        Param::new("tsops", "struct sembuf __user *", In, false),
+        Param::new("tsops", "struct sembuf __user *", In, false).pointee(6),
         Param::new("nsops", "unsigned int", Word, false),
         Param::new(
             "timeout",
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(16),
     ],
     4,
     true,
@@ -2708,8 +2703,8 @@ pub const timer_create: Proto = Proto::new(
     "sys_timer_create(const clockid_t which_clock, struct sigevent __user *timer_event_spec, timer_t __user *created_timer_id)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("timer_event_spec", "struct sigevent __user *", In, false),
-        Param::new("created_timer_id", "timer_t __user *", Out, false),
+        Param::new("timer_event_spec", "struct sigevent __user *", In, false).pointee(64),
+        Param::new("created_timer_id", "timer_t __user *", Out, false).pointee(4),
     ],
     3,
     true,
@@ -2728,13 +2723,15 @@ pub const timer_settime: Proto = Proto::new(
             "const struct __kernel_itimerspec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(32),
         Param::new(
             "old_setting",
             "struct __kernel_itimerspec __user *",
             Out,
             false,
-        ),
+        )
+        .pointee(32),
     ],
     4,
     true,
@@ -2747,7 +2744,7 @@ pub const timer_gettime: Proto = Proto::new(
     "sys_timer_gettime(timer_t timer_id, struct __kernel_itimerspec __user *setting)",
     &[
         Param::new("timer_id", "timer_t", Word, false),
-        Param::new("setting", "struct __kernel_itimerspec __user *", Out, false),
+        Param::new("setting", "struct __kernel_itimerspec __user *", Out, false).pointee(32),
     ],
     2,
     true,
@@ -2780,7 +2777,7 @@ pub const clock_settime: Proto = Proto::new(
     "sys_clock_settime(const clockid_t which_clock, const struct __kernel_timespec __user *tp)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("tp", "const struct __kernel_timespec __user *", In, false),
+        Param::new("tp", "const struct __kernel_timespec __user *", In, false).pointee(16),
     ],
     2,
     true,
@@ -2793,7 +2790,7 @@ pub const clock_gettime: Proto = Proto::new(
     "sys_clock_gettime(const clockid_t which_clock, struct __kernel_timespec __user *tp)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("tp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("tp", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -2806,7 +2803,7 @@ pub const clock_getres: Proto = Proto::new(
     "sys_clock_getres(const clockid_t which_clock, struct __kernel_timespec __user *tp)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("tp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("tp", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     2,
     true,
@@ -2820,8 +2817,8 @@ pub const clock_nanosleep: Proto = Proto::new(
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
         Param::new("flags", "int", Word, false),
-        Param::new("rqtp", "const struct __kernel_timespec __user *", In, false),
-        Param::new("rmtp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("rqtp", "const struct __kernel_timespec __user *", In, false).pointee(16),
+        Param::new("rmtp", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     4,
     true,
@@ -2844,7 +2841,7 @@ pub const epoll_wait: Proto = Proto::new(
     "sys_epoll_wait(int epfd, struct epoll_event __user *events, int maxevents, int timeout)",
     &[
         Param::new("epfd", "int", Word, false),
-        Param::new("events", "struct epoll_event __user *", Out, false),
+        Param::new("events", "struct epoll_event __user *", Out, false).pointee(12),
         Param::new("maxevents", "int", Word, false),
         Param::new("timeout", "int", Word, false),
     ],
@@ -2861,7 +2858,7 @@ pub const epoll_ctl: Proto = Proto::new(
         Param::new("epfd", "int", Word, false),
         Param::new("op", "int", Word, false),
         Param::new("fd", "int", Word, false),
-        Param::new("event", "struct epoll_event __user *", In, false),
+        Param::new("event", "struct epoll_event __user *", In, false).pointee(12),
     ],
     4,
     true,
@@ -2888,7 +2885,7 @@ pub const utimes: Proto = Proto::new(
     "sys_utimes(char __user *filename, struct __kernel_old_timeval __user *utimes)",
     &[
         Param::new("filename", "char __user *", In, false),
-        Param::new("utimes", "struct __kernel_old_timeval __user *", In, false),
+        Param::new("utimes", "struct __kernel_old_timeval __user *", In, false).pointee(16),
     ],
     2,
     true,
@@ -2933,7 +2930,7 @@ pub const get_mempolicy: Proto = Proto::new(
     "sys_get_mempolicy",
     "sys_get_mempolicy(int __user *policy, unsigned long __user *nmask, unsigned long maxnode, unsigned long addr, unsigned long flags)",
     &[
-        Param::new("policy", "int __user *", Out, false),
+        Param::new("policy", "int __user *", Out, false).pointee(4),
         Param::new("nmask", "unsigned long __user *", Out, false),
         Param::new("maxnode", "unsigned long", Word, false),
         Param::new("addr", "unsigned long", Word, false),
@@ -2952,7 +2949,7 @@ pub const mq_open: Proto = Proto::new(
         Param::new("u_name", "const char __user *", In, false),
         Param::new("oflag", "int", Word, false),
         Param::new("mode", "umode_t", Word, false),
-        Param::new("u_attr", "struct mq_attr __user *", In, false),
+        Param::new("u_attr", "struct mq_attr __user *", In, false).pointee(64),
     ],
     4,
     true,
@@ -2983,7 +2980,8 @@ pub const mq_timedsend: Proto = Proto::new(
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(16),
     ],
     5,
     true,
@@ -2998,13 +2996,14 @@ pub const mq_timedreceive: Proto = Proto::new(
         Param::new("mqdes", "mqd_t", Word, false),
         Param::new("u_msg_ptr", "char __user *", Out, false),
         Param::new("msg_len", "size_t", Word, false),
-        Param::new("u_msg_prio", "unsigned int __user *", Out, false),
+        Param::new("u_msg_prio", "unsigned int __user *", Out, false).pointee(4),
         Param::new(
             "u_abs_timeout",
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(16),
     ],
     5,
     true,
@@ -3022,7 +3021,8 @@ pub const mq_notify: Proto = Proto::new(
             "const struct sigevent __user *",
             In,
             false,
-        ),
+        )
+        .pointee(64),
     ],
     2,
     true,
@@ -3035,8 +3035,8 @@ pub const mq_getsetattr: Proto = Proto::new(
     "sys_mq_getsetattr(mqd_t mqdes, const struct mq_attr __user *u_mqstat, struct mq_attr __user *u_omqstat)",
     &[
         Param::new("mqdes", "mqd_t", Word, false),
-        Param::new("u_mqstat", "const struct mq_attr __user *", In, false),
-        Param::new("u_omqstat", "struct mq_attr __user *", Out, false),
+        Param::new("u_mqstat", "const struct mq_attr __user *", In, false).pointee(64),
+        Param::new("u_omqstat", "struct mq_attr __user *", Out, false).pointee(64),
     ],
     3,
     true,
@@ -3050,7 +3050,7 @@ pub const kexec_load: Proto = Proto::new(
     &[
         Param::new("entry", "unsigned long", Word, false),
         Param::new("nr_segments", "unsigned long", Word, false),
-        Param::new("segments", "struct kexec_segment __user *", In, false),
+        Param::new("segments", "struct kexec_segment __user *", In, false).pointee(32),
         Param::new("flags", "unsigned long", Word, false),
     ],
     4,
@@ -3065,9 +3065,9 @@ pub const waitid: Proto = Proto::new(
     &[
         Param::new("which", "int", Word, false),
         Param::new("upid", "pid_t", Word, false),
-        Param::new("infop", "struct siginfo __user *", Out, false),
+        Param::new("infop", "struct siginfo __user *", Out, false).pointee(128),
         Param::new("options", "int", Word, false),
-        Param::new("ru", "struct rusage __user *", Out, false),
+        Param::new("ru", "struct rusage __user *", Out, false).pointee(144),
     ],
     5,
     true,
@@ -3267,7 +3267,7 @@ pub const futimesat: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("utimes", "struct __kernel_old_timeval __user *", In, false),
+        Param::new("utimes", "struct __kernel_old_timeval __user *", In, false).pointee(16),
     ],
     3,
     true,
@@ -3281,7 +3281,8 @@ pub const newfstatat: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("statbuf", "struct stat __user *", Out, false),
+        Param::new("statbuf", "struct stat __user *", Out, false)
+            .pointee(::core::mem::size_of::<linux_raw_sys::general::stat>()),
         Param::new("flag", "int", Word, false),
     ],
     4,
@@ -3400,7 +3401,7 @@ pub const pselect6: Proto = Proto::new(
         Param::new("inp", "fd_set __user *", Out, false),
         Param::new("outp", "fd_set __user *", Out, false),
         Param::new("exp", "fd_set __user *", Out, false),
-        Param::new("tsp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("tsp", "struct __kernel_timespec __user *", Out, false).pointee(16),
         Param::new("sig", "void __user *", In, false),
     ],
     6,
@@ -3413,9 +3414,9 @@ pub const ppoll: Proto = Proto::new(
     "sys_ppoll",
     "sys_ppoll(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)",
     &[
-        Param::new("ufds", "struct pollfd __user *", Out, false),
+        Param::new("ufds", "struct pollfd __user *", Out, false).pointee(8),
         Param::new("nfds", "unsigned int", Word, false),
-        Param::new("tsp", "struct __kernel_timespec __user *", Out, false),
+        Param::new("tsp", "struct __kernel_timespec __user *", Out, false).pointee(16),
         Param::new("sigmask", "const sigset_t __user *", In, false),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
@@ -3458,8 +3459,9 @@ pub const get_robust_list: Proto = Proto::new(
             "struct robust_list_head __user * __user *",
             Out,
             false,
-        ),
-        Param::new("len_ptr", "size_t __user *", Out, false),
+        )
+        .pointee(8),
+        Param::new("len_ptr", "size_t __user *", Out, false).pointee(8),
     ],
     3,
     true,
@@ -3472,9 +3474,9 @@ pub const splice: Proto = Proto::new(
     "sys_splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)",
     &[
         Param::new("fd_in", "int", Word, false),
-        Param::new("off_in", "loff_t __user *", Out, false),
+        Param::new("off_in", "loff_t __user *", Out, false).pointee(8),
         Param::new("fd_out", "int", Word, false),
-        Param::new("off_out", "loff_t __user *", Out, false),
+        Param::new("off_out", "loff_t __user *", Out, false).pointee(8),
         Param::new("len", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -3519,7 +3521,7 @@ pub const vmsplice: Proto = Proto::new(
     "sys_vmsplice(int fd, const struct iovec __user *uiov, unsigned long nr_segs, unsigned int flags)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("uiov", "const struct iovec __user *", In, false),
+        Param::new("uiov", "const struct iovec __user *", In, false).pointee(16),
         Param::new("nr_segs", "unsigned long", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -3535,9 +3537,9 @@ pub const move_pages: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("nr_pages", "unsigned long", Word, false),
-        Param::new("pages", "const void __user * __user *", In, false),
-        Param::new("nodes", "const int __user *", In, false),
-        Param::new("status", "int __user *", Out, false),
+        Param::new("pages", "const void __user * __user *", In, false).pointee(8),
+        Param::new("nodes", "const int __user *", In, false).pointee(4),
+        Param::new("status", "int __user *", Out, false).pointee(4),
         Param::new("flags", "int", Word, false),
     ],
     6,
@@ -3552,7 +3554,7 @@ pub const utimensat: Proto = Proto::new(
     &[
         Param::new("dfd", "int", Word, false),
         Param::new("filename", "const char __user *", In, false),
-        Param::new("utimes", "struct __kernel_timespec __user *", In, false),
+        Param::new("utimes", "struct __kernel_timespec __user *", In, false).pointee(16),
         Param::new("flags", "int", Word, false),
     ],
     4,
@@ -3566,7 +3568,7 @@ pub const epoll_pwait: Proto = Proto::new(
     "sys_epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)",
     &[
         Param::new("epfd", "int", Word, false),
-        Param::new("events", "struct epoll_event __user *", Out, false),
+        Param::new("events", "struct epoll_event __user *", Out, false).pointee(12),
         Param::new("maxevents", "int", Word, false),
         Param::new("timeout", "int", Word, false),
         Param::new("sigmask", "const sigset_t __user *", In, false),
@@ -3641,8 +3643,9 @@ pub const timerfd_settime: Proto = Proto::new(
             "const struct __kernel_itimerspec __user *",
             In,
             false,
-        ),
-        Param::new("otmr", "struct __kernel_itimerspec __user *", Out, false),
+        )
+        .pointee(32),
+        Param::new("otmr", "struct __kernel_itimerspec __user *", Out, false).pointee(32),
     ],
     4,
     true,
@@ -3655,7 +3658,7 @@ pub const timerfd_gettime: Proto = Proto::new(
     "sys_timerfd_gettime(int ufd, struct __kernel_itimerspec __user *otmr)",
     &[
         Param::new("ufd", "int", Word, false),
-        Param::new("otmr", "struct __kernel_itimerspec __user *", Out, false),
+        Param::new("otmr", "struct __kernel_itimerspec __user *", Out, false).pointee(32),
     ],
     2,
     true,
@@ -3669,7 +3672,7 @@ pub const accept4: Proto = Proto::new(
     &[
         Param::new("fd", "int", Word, false),
         Param::new("upeer_sockaddr", "struct sockaddr __user *", Out, false),
-        Param::new("upeer_addrlen", "int __user *", Out, false),
+        Param::new("upeer_addrlen", "int __user *", Out, false).pointee(4),
         Param::new("flags", "int", Word, false),
     ],
     4,
@@ -3734,7 +3737,7 @@ pub const pipe2: Proto = Proto::new(
     "sys_pipe2",
     "sys_pipe2(int __user *fildes, int flags)",
     &[
-        Param::new("fildes", "int __user *", Out, false),
+        Param::new("fildes", "int __user *", Out, false).pointee(4),
         Param::new("flags", "int", Word, false),
     ],
     2,
@@ -3758,7 +3761,7 @@ pub const preadv: Proto = Proto::new(
     "sys_preadv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("vlen", "unsigned long", Word, false),
         Param::new("pos_l", "unsigned long", Word, false),
         Param::new("pos_h", "unsigned long", Word, false),
@@ -3774,7 +3777,7 @@ pub const pwritev: Proto = Proto::new(
     "sys_pwritev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("vlen", "unsigned long", Word, false),
         Param::new("pos_l", "unsigned long", Word, false),
         Param::new("pos_h", "unsigned long", Word, false),
@@ -3792,7 +3795,7 @@ pub const rt_tgsigqueueinfo: Proto = Proto::new(
         Param::new("tgid", "pid_t", Word, false),
         Param::new("pid", "pid_t", Word, false),
         Param::new("sig", "int", Word, false),
-        Param::new("uinfo", "siginfo_t __user *", In, false),
+        Param::new("uinfo", "siginfo_t __user *", In, false).pointee(128),
     ],
     4,
     true,
@@ -3821,10 +3824,10 @@ pub const recvmmsg: Proto = Proto::new(
     "sys_recvmmsg(int fd, struct mmsghdr __user *mmsg, unsigned int vlen, unsigned int flags, struct __kernel_timespec __user *timeout)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("mmsg", "struct mmsghdr __user *", Out, false),
+        Param::new("mmsg", "struct mmsghdr __user *", Out, false).pointee(64),
         Param::new("vlen", "unsigned int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", Out, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", Out, false).pointee(16),
     ],
     5,
     true,
@@ -3867,8 +3870,8 @@ pub const prlimit64: Proto = Proto::new(
     &[
         Param::new("pid", "pid_t", Word, false),
         Param::new("resource", "unsigned int", Word, false),
-        Param::new("new_rlim", "const struct rlimit64 __user *", In, false),
-        Param::new("old_rlim", "struct rlimit64 __user *", Out, false),
+        Param::new("new_rlim", "const struct rlimit64 __user *", In, false).pointee(16),
+        Param::new("old_rlim", "struct rlimit64 __user *", Out, false).pointee(16),
     ],
     4,
     true,
@@ -3911,7 +3914,7 @@ pub const clock_adjtime: Proto = Proto::new(
     "sys_clock_adjtime(const clockid_t which_clock, struct __kernel_timex __user *utx)",
     &[
         Param::new("which_clock", "const clockid_t", Word, false),
-        Param::new("utx", "struct __kernel_timex __user *", Out, false),
+        Param::new("utx", "struct __kernel_timex __user *", Out, false).pointee(208),
     ],
     2,
     true,
@@ -3934,7 +3937,7 @@ pub const sendmmsg: Proto = Proto::new(
     "sys_sendmmsg(int fd, struct mmsghdr __user *mmsg, unsigned int vlen, unsigned int flags)",
     &[
         Param::new("fd", "int", Word, false),
-        Param::new("mmsg", "struct mmsghdr __user *", Out, false),
+        Param::new("mmsg", "struct mmsghdr __user *", Out, false).pointee(64),
         Param::new("vlen", "unsigned int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -3961,8 +3964,8 @@ pub const getcpu: Proto = Proto::new(
     "sys_getcpu",
     "sys_getcpu(unsigned __user *cpup, unsigned __user *nodep, void __user *unused)",
     &[
-        Param::new("cpup", "unsigned __user *", Out, false),
-        Param::new("nodep", "unsigned __user *", Out, false),
+        Param::new("cpup", "unsigned __user *", Out, false).pointee(4),
+        Param::new("nodep", "unsigned __user *", Out, false).pointee(4),
         Param::new("unused", "void __user *", Out, false),
     ],
     3,
@@ -3976,9 +3979,9 @@ pub const process_vm_readv: Proto = Proto::new(
     "sys_process_vm_readv(pid_t pid, const struct iovec __user *lvec, unsigned long liovcnt, const struct iovec __user *rvec, unsigned long riovcnt, unsigned long flags)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("lvec", "const struct iovec __user *", In, false),
+        Param::new("lvec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("liovcnt", "unsigned long", Word, false),
-        Param::new("rvec", "const struct iovec __user *", In, false),
+        Param::new("rvec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("riovcnt", "unsigned long", Word, false),
         Param::new("flags", "unsigned long", Word, false),
     ],
@@ -3993,9 +3996,9 @@ pub const process_vm_writev: Proto = Proto::new(
     "sys_process_vm_writev(pid_t pid, const struct iovec __user *lvec, unsigned long liovcnt, const struct iovec __user *rvec, unsigned long riovcnt, unsigned long flags)",
     &[
         Param::new("pid", "pid_t", Word, false),
-        Param::new("lvec", "const struct iovec __user *", In, false),
+        Param::new("lvec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("liovcnt", "unsigned long", Word, false),
-        Param::new("rvec", "const struct iovec __user *", In, false),
+        Param::new("rvec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("riovcnt", "unsigned long", Word, false),
         Param::new("flags", "unsigned long", Word, false),
     ],
@@ -4217,9 +4220,9 @@ pub const copy_file_range: Proto = Proto::new(
     "sys_copy_file_range(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)",
     &[
         Param::new("fd_in", "int", Word, false),
-        Param::new("off_in", "loff_t __user *", Out, false),
+        Param::new("off_in", "loff_t __user *", Out, false).pointee(8),
         Param::new("fd_out", "int", Word, false),
-        Param::new("off_out", "loff_t __user *", Out, false),
+        Param::new("off_out", "loff_t __user *", Out, false).pointee(8),
         Param::new("len", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -4234,7 +4237,7 @@ pub const preadv2: Proto = Proto::new(
     "sys_preadv2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("vlen", "unsigned long", Word, false),
         Param::new("pos_l", "unsigned long", Word, false),
         Param::new("pos_h", "unsigned long", Word, false),
@@ -4251,7 +4254,7 @@ pub const pwritev2: Proto = Proto::new(
     "sys_pwritev2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)",
     &[
         Param::new("fd", "unsigned long", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("vlen", "unsigned long", Word, false),
         Param::new("pos_l", "unsigned long", Word, false),
         Param::new("pos_h", "unsigned long", Word, false),
@@ -4309,7 +4312,7 @@ pub const statx: Proto = Proto::new(
         Param::new("filename", "const char __user *", In, false),
         Param::new("flags", "unsigned", Word, false),
         Param::new("mask", "unsigned int", Word, false),
-        Param::new("buffer", "struct statx __user *", Out, false),
+        Param::new("buffer", "struct statx __user *", Out, false).pointee(256),
     ],
     5,
     true,
@@ -4324,9 +4327,9 @@ pub const io_pgetevents: Proto = Proto::new(
         Param::new("ctx_id", "aio_context_t", Word, false),
         Param::new("min_nr", "long", Word, false),
         Param::new("nr", "long", Word, false),
-        Param::new("events", "struct io_event __user *", Out, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
-        Param::new("usig", "const struct __aio_sigset __user *", In, false),
+        Param::new("events", "struct io_event __user *", Out, false).pointee(32),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false).pointee(16),
+        Param::new("usig", "const struct __aio_sigset __user *", In, false).pointee(16),
     ],
     6,
     true,
@@ -4375,7 +4378,7 @@ pub const pidfd_send_signal: Proto = Proto::new(
     &[
         Param::new("pidfd", "int", Word, false),
         Param::new("sig", "int", Word, false),
-        Param::new("info", "siginfo_t __user *", In, false),
+        Param::new("info", "siginfo_t __user *", In, false).pointee(128),
         Param::new("flags", "unsigned int", Word, false),
     ],
     4,
@@ -4389,7 +4392,7 @@ pub const io_uring_setup: Proto = Proto::new(
     "sys_io_uring_setup(u32 entries, struct io_uring_params __user *params)",
     &[
         Param::new("entries", "u32", Word, false),
-        Param::new("params", "struct io_uring_params __user *", Out, false),
+        Param::new("params", "struct io_uring_params __user *", Out, false).pointee(120),
     ],
     2,
     true,
@@ -4605,7 +4608,7 @@ pub const process_madvise: Proto = Proto::new(
     "sys_process_madvise(int pidfd, const struct iovec __user *vec, size_t vlen, int behavior, unsigned int flags)",
     &[
         Param::new("pidfd", "int", Word, false),
-        Param::new("vec", "const struct iovec __user *", In, false),
+        Param::new("vec", "const struct iovec __user *", In, false).pointee(16),
         Param::new("vlen", "size_t", Word, false),
         Param::new("behavior", "int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
@@ -4621,14 +4624,15 @@ pub const epoll_pwait2: Proto = Proto::new(
     "sys_epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)",
     &[
         Param::new("epfd", "int", Word, false),
-        Param::new("events", "struct epoll_event __user *", Out, false),
+        Param::new("events", "struct epoll_event __user *", Out, false).pointee(12),
         Param::new("maxevents", "int", Word, false),
         Param::new(
             "timeout",
             "const struct __kernel_timespec __user *",
             In,
             false,
-        ),
+        )
+        .pointee(16),
         Param::new("sigmask", "const sigset_t __user *", In, false),
         Param::new("sigsetsize", "size_t", Word, false),
     ],
@@ -4743,10 +4747,10 @@ pub const futex_waitv: Proto = Proto::new(
     "sys_futex_waitv",
     "sys_futex_waitv(struct futex_waitv __user *waiters, unsigned int nr_futexes, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)",
     &[
-        Param::new("waiters", "struct futex_waitv __user *", In, false),
+        Param::new("waiters", "struct futex_waitv __user *", In, false).pointee(24),
         Param::new("nr_futexes", "unsigned int", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false).pointee(16),
         Param::new("clockid", "clockid_t", Word, false),
     ],
     5,
@@ -4775,8 +4779,8 @@ pub const cachestat: Proto = Proto::new(
     "sys_cachestat(unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags)",
     &[
         Param::new("fd", "unsigned int", Word, false),
-        Param::new("cstat_range", "struct cachestat_range __user *", In, false),
-        Param::new("cstat", "struct cachestat __user *", Out, false),
+        Param::new("cstat_range", "struct cachestat_range __user *", In, false).pointee(16),
+        Param::new("cstat", "struct cachestat __user *", Out, false).pointee(40),
         Param::new("flags", "unsigned int", Word, false),
     ],
     4,
@@ -4837,7 +4841,7 @@ pub const futex_wait: Proto = Proto::new(
         Param::new("val", "unsigned long", Word, false),
         Param::new("mask", "unsigned long", Word, false),
         Param::new("flags", "unsigned int", Word, false),
-        Param::new("timeout", "struct __kernel_timespec __user *", In, false),
+        Param::new("timeout", "struct __kernel_timespec __user *", In, false).pointee(16),
         Param::new("clockid", "clockid_t", Word, false),
     ],
     6,
@@ -4850,7 +4854,7 @@ pub const futex_requeue: Proto = Proto::new(
     "sys_futex_requeue",
     "sys_futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)",
     &[
-        Param::new("waiters", "struct futex_waitv __user *", In, false),
+        Param::new("waiters", "struct futex_waitv __user *", In, false).pointee(24),
         Param::new("flags", "unsigned int", Word, false),
         Param::new("nr_wake", "int", Word, false),
         Param::new("nr_requeue", "int", Word, false),
@@ -4881,7 +4885,7 @@ pub const listmount: Proto = Proto::new(
     "sys_listmount(const struct mnt_id_req __user *req, u64 __user *mnt_ids, size_t nr_mnt_ids, unsigned int flags)",
     &[
         Param::new("req", "const struct mnt_id_req __user *", In, false),
-        Param::new("mnt_ids", "u64 __user *", Out, false),
+        Param::new("mnt_ids", "u64 __user *", Out, false).pointee(8),
         Param::new("nr_mnt_ids", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],
@@ -4897,7 +4901,7 @@ pub const lsm_get_self_attr: Proto = Proto::new(
     &[
         Param::new("attr", "unsigned int", Word, false),
         Param::new("ctx", "struct lsm_ctx __user *", Out, false),
-        Param::new("size", "u32 __user *", Out, false),
+        Param::new("size", "u32 __user *", Out, false).pointee(4),
         Param::new("flags", "u32", Word, false),
     ],
     4,
@@ -4925,8 +4929,8 @@ pub const lsm_list_modules: Proto = Proto::new(
     "sys_lsm_list_modules",
     "sys_lsm_list_modules(u64 __user *ids, u32 __user *size, u32 flags)",
     &[
-        Param::new("ids", "u64 __user *", Out, false),
-        Param::new("size", "u32 __user *", Out, false),
+        Param::new("ids", "u64 __user *", Out, false).pointee(8),
+        Param::new("size", "u32 __user *", Out, false).pointee(4),
         Param::new("flags", "u32", Word, false),
     ],
     3,
@@ -5067,7 +5071,7 @@ pub const listns: Proto = Proto::new(
     "sys_listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)",
     &[
         Param::new("req", "const struct ns_id_req __user *", In, false),
-        Param::new("ns_ids", "u64 __user *", Out, false),
+        Param::new("ns_ids", "u64 __user *", Out, false).pointee(8),
         Param::new("nr_ns_ids", "size_t", Word, false),
         Param::new("flags", "unsigned int", Word, false),
     ],

@@ -35,9 +35,13 @@ pub(crate) fn const_check(w: &Wrapper<'_>) -> TokenStream {
         let shown = Literal::string(&format!("{}: {}", a.ident, pretty(&a.ty.tokens)));
         let ident = Literal::string(&a.ident.to_string());
         let size = match pointee(&a.ty.tokens) {
-            Some(t) => {
+            Some((t, array)) => {
                 let t = static_lifetimes(t.into_iter().collect());
-                quote!(#krate::__private::proto::PointeeSize::<#t>::SIZE)
+                if array {
+                    quote!(#krate::__private::proto::PointeeSize::<#t>::SIZE | #krate::__private::proto::ARRAY)
+                } else {
+                    quote!(#krate::__private::proto::PointeeSize::<#t>::SIZE)
+                }
             }
             None => quote!(0),
         };
@@ -132,10 +136,11 @@ pub(crate) fn register_check(w: &Wrapper<'_>) -> TokenStream {
 const BYTE_LIKE: &[&str] = &["u8", "i8", "c_void", "c_char", "c_uchar", "c_schar"];
 
 /// The type whose size the kernel sees through this argument, syntactically: `T` of `&T`,
-/// `&mut T`, `Option<&T>`, `Option<&mut T>`, `*const T`, `*mut T` (not for bytes), `E` of
-/// `&[E; N]` and of a slice `&[E]` (not for bytes). `None` for anything else (an integer, a
-/// user type that implements `Arg` by value: not checked).
-pub(crate) fn pointee(ty: &[TokenTree]) -> Option<Vec<TokenTree>> {
+/// `&mut T`, `Option<&T>`, `Option<&mut T>`, `*const T`, `*mut T` (not for bytes), `E` of a
+/// slice `&[E]` (not for bytes), and `[E; N]` of `&[E; N]` with `true` (an array: its whole
+/// size, which may hold several of the kernel's objects). `None` for anything else (an
+/// integer, a user type that implements `Arg` by value: not checked).
+pub(crate) fn pointee(ty: &[TokenTree]) -> Option<(Vec<TokenTree>, bool)> {
     let (first, rest) = ty.split_first()?;
     match first {
         TokenTree::Punct(p) if p.as_char() == '&' => {
@@ -157,17 +162,17 @@ pub(crate) fn pointee(ty: &[TokenTree]) -> Option<Vec<TokenTree>> {
                 let slice = !inner
                     .iter()
                     .any(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'));
-                let elem: Vec<TokenTree> = inner
-                    .into_iter()
-                    .take_while(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
-                    .collect();
-                return (!(elem.is_empty() || slice && byte_like(&elem))).then_some(elem);
+                if !slice {
+                    // `&[E; N]`: the whole array (see `proto::ARRAY`).
+                    return Some((rest.to_vec(), true));
+                }
+                return (!(inner.is_empty() || byte_like(&inner))).then_some((inner, false));
             }
-            (!rest.is_empty()).then(|| rest.to_vec())
+            (!rest.is_empty()).then(|| (rest.to_vec(), false))
         }
         TokenTree::Punct(p) if p.as_char() == '*' => match rest {
             [TokenTree::Ident(m), t @ ..] if (m == "const" || m == "mut") && !t.is_empty() => {
-                (!byte_like(t)).then(|| t.to_vec())
+                (!byte_like(t)).then(|| (t.to_vec(), false))
             }
             _ => None,
         },
@@ -250,7 +255,10 @@ mod tests {
     /// The pointee `pointee` finds in the type `ty`, as text.
     fn of(ty: &str) -> Option<String> {
         let t: Vec<TokenTree> = ty.parse::<TokenStream>().unwrap().into_iter().collect();
-        pointee(&t).map(|p| p.into_iter().collect::<TokenStream>().to_string())
+        pointee(&t).map(|(p, array)| {
+            let p = p.into_iter().collect::<TokenStream>().to_string();
+            if array { format!("{p} (array)") } else { p }
+        })
     }
 
     #[test]
@@ -266,10 +274,13 @@ mod tests {
     }
 
     #[test]
-    fn arrays_and_slices_point_at_their_element() {
-        assert_eq!(of("&[Timespec; 2]").as_deref(), Some("Timespec"));
+    fn arrays_are_checked_whole_and_slices_by_element() {
+        assert_eq!(
+            of("&[Timespec; 2]").as_deref(),
+            Some("[Timespec ; 2] (array)")
+        );
         assert_eq!(of("&mut [PollFd]").as_deref(), Some("PollFd"));
-        assert_eq!(of("&[u8; 16]").as_deref(), Some("u8"));
+        assert_eq!(of("&[u8; 16]").as_deref(), Some("[u8 ; 16] (array)"));
     }
 
     #[test]

@@ -33,8 +33,6 @@ enum Class {
 /// Which side of a disagreement is wrong.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Wrong {
-    /// Our table: a fact for helper `gen` to fix.
-    Ours,
     /// Syzkaller's description is imprecise there (it describes for fuzzing, not for aliasing).
     Syzkaller,
     /// Neither: our table is stricter on purpose (the kernel writes later, outside the call).
@@ -71,7 +69,7 @@ const fn k(
 }
 
 use Class::{I, R, W};
-use Wrong::{Deliberate, Ours, Syzkaller};
+use Wrong::{Deliberate, Syzkaller};
 
 /// Every disagreement between the two sources, explained (kernel 7.3 source as the judge).
 #[rustfmt::skip]
@@ -109,15 +107,6 @@ static KNOWN: &[Known] = &[
     k("vmsplice", Some(1), I, R, Syzkaller, "syzkaller describes only vmsplice into a pipe; on a pipe's read end the kernel copies the pipe's data into the buffers the iovecs point at"),
     // Our table is wrong: the prototype has no const, but the kernel only reads.
     k("set_robust_list", Some(0), W, R, Deliberate, "the call only records the head's address, as syzkaller says; the generator keeps it Out because the kernel walks and writes the list at thread exit"),
-    // Multiplexers: our table says they write no memory; some commands do.
-    k("arch_prctl", None, R, W, Ours, "ARCH_GET_FS/ARCH_GET_GS store through the second argument: writes must be true (or readonly refused on every multiplexer)"),
-    k("fcntl", None, R, W, Ours, "F_GETLK, F_OFD_GETLK, F_GETOWN_EX and F_GET_RW_HINT store through the third argument"),
-    k("ioctl", None, R, W, Ours, "most _IOR/_IOWR commands store through the third argument"),
-    k("keyctl", None, R, W, Ours, "KEYCTL_READ, KEYCTL_DESCRIBE, KEYCTL_GET_SECURITY, KEYCTL_DH_COMPUTE, the KEYCTL_PKEY_* commands store into buffers"),
-    k("prctl", None, R, W, Ours, "PR_GET_PDEATHSIG, PR_GET_NAME, PR_GET_TID_ADDRESS and the other PR_GET_* commands store through the second argument"),
-    k("ptrace", None, R, W, Ours, "PTRACE_PEEK*, PTRACE_GETREGS, PTRACE_GETSIGINFO, PTRACE_GETEVENTMSG store through addr or data"),
-    k("semctl", None, R, W, Ours, "IPC_STAT, SEM_STAT, GETALL store through the fourth argument's pointer"),
-    k("sysfs", None, R, W, Ours, "option 2 stores the file system's name into the buffer of the third argument"),
 ];
 
 /// One argument's facts in the TSV: syzkaller's directions over the variants, and whether a

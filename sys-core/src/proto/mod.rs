@@ -523,8 +523,13 @@ const fn check_in(
         let mut i = 0;
         while i < params.len() {
             let k = params[i].size;
-            if k != 0 && sizes[i] != 0 && sizes[i] != k {
-                size_mismatch(all, proto, call, decl[i], sizes[i], params, i);
+            // An array's whole size (`ARRAY` set) may hold several of the kernel's objects
+            // (`utimensat`'s two timespecs as `[u64; 4]`) or be one of them (`[[u8; 65]; 6]`
+            // for `struct new_utsname`).
+            let d = sizes[i] & !ARRAY;
+            let fits = d == k || (sizes[i] & ARRAY != 0 && k != 0 && d.is_multiple_of(k));
+            if k != 0 && d != 0 && !fits {
+                size_mismatch(all, proto, call, decl[i], d, params, i);
             }
             i += 1;
         }
@@ -761,6 +766,11 @@ const fn size_mismatch(
     };
     m.fail()
 }
+
+/// Or'ed into a declared pointee size of [`check`]: the size is an array's whole size
+/// (`&[T; N]`), accepted when it is a multiple of the kernel's object.
+#[doc(hidden)]
+pub const ARRAY: usize = 1 << (usize::BITS - 1);
 
 /// `PointeeSize::<T>::SIZE` is `size_of::<T>()` for a sized `T` and 0 (through
 /// [`PointeeFallback`]) for any other, so that the pointee check of a `#[syscall]` expansion

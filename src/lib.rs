@@ -94,6 +94,18 @@ pub use sys_core::hook;
 #[cfg(any(feature = "start", doc))]
 pub use sys_macros::main;
 
+/// The README's examples, compiled and run as doctests of this crate (`cargo test -p libsys
+/// --doc`; the restriction example needs `--features restrict,std`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
+/// sys-rt's README, whose examples use the facade (`libsys::main`, `libsys::sys_rt::build`) as
+/// a program does: compiled as doctests of the facade rather than of sys-rt.
+#[cfg(doctest)]
+#[doc = include_str!("../sys-rt/README.md")]
+pub struct SysRtReadmeDoctests;
+
 /// The raw system call macros: `syscall!(nr, args…)` and its `readonly`/`noreturn` forms (the
 /// attribute [`macro@crate::syscall`] has the crate root's name).
 pub mod raw {

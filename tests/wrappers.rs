@@ -110,8 +110,10 @@ unsafe fn timerfd_settime64(
 /// `timerfd_gettime64`, its reading counterpart.
 #[cfg(target_pointer_width = "32")]
 #[syscall]
-unsafe fn timerfd_gettime64(ufd: BorrowedFd<'_>, otmr: &mut __kernel_itimerspec)
--> Result<(), Errno>;
+unsafe fn timerfd_gettime64(
+    ufd: BorrowedFd<'_>,
+    otmr: &mut __kernel_itimerspec,
+) -> Result<(), Errno>;
 
 /// `timerfd_settime(2)`: 64-bit time on 64-bit architectures.
 #[cfg(target_pointer_width = "64")]
@@ -246,10 +248,8 @@ struct TempFile {
 
 impl TempFile {
     fn new(name: &str) -> TempFile {
-        let path = std::env::temp_dir().join(format!(
-            "libsys-wrappers-{}-{name}",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("libsys-wrappers-{}-{name}", std::process::id()));
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -312,7 +312,8 @@ fn sched_getaffinity_takes_the_length_before_the_mask_and_agrees_with_libc() {
     let mut mask: [c_ulong; 16] = [0; 16]; // 1024 CPUs, libc's cpu_set_t
     let len = core::mem::size_of_val(&mask) as u32;
     // SAFETY: `mask` is valid for writes of `len` bytes.
-    let written = unsafe { sched_getaffinity(0, len, mask.as_mut_ptr()) }.expect("sched_getaffinity");
+    let written =
+        unsafe { sched_getaffinity(0, len, mask.as_mut_ptr()) }.expect("sched_getaffinity");
     assert!(written > 0 && written <= len as usize && written % size_of::<c_ulong>() == 0);
 
     // SAFETY: an all-zero cpu_set_t is valid; libc writes at most its size.
@@ -321,7 +322,7 @@ fn sched_getaffinity_takes_the_length_before_the_mask_and_agrees_with_libc() {
     let rc = unsafe { libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), &mut set) };
     assert_eq!(rc, 0, "libc::sched_getaffinity");
     let bits = written * 8;
-    let word = 8 * size_of::<c_ulong>();
+    let word = c_ulong::BITS as usize;
     for cpu in 0..bits.min(libc::CPU_SETSIZE as usize) {
         let ours = mask[cpu / word] >> (cpu % word) & 1 == 1;
         // SAFETY: `cpu` is below CPU_SETSIZE.
@@ -369,7 +370,9 @@ fn seek_to_5_gib_and_read_the_marker_there() {
     }
     // std reads at the descriptor's position: the kernel's offset is 5 GiB.
     let mut got = vec![0u8; MARKER.len()];
-    (&t.file).read_exact(&mut got).expect("read at the position");
+    (&t.file)
+        .read_exact(&mut got)
+        .expect("read at the position");
     assert_eq!(got, MARKER);
 }
 
@@ -493,7 +496,10 @@ fn the_32_bit_uid_call_sees_a_uid_above_65535() {
     let mut status = 0;
     // SAFETY: `status` is valid for writes.
     assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "status {status:#x}");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "status {status:#x}"
+    );
 }
 
 #[test]
@@ -525,7 +531,8 @@ fn clone_in_this_architectures_order_writes_both_tid_words_and_the_child_exits_7
     // The pidfd refers to the child: its fdinfo names the child's pid.
     let info = std::fs::read_to_string(format!("/proc/self/fdinfo/{pidfd}")).expect("fdinfo");
     assert!(
-        info.lines().any(|l| l.split_whitespace().eq(["Pid:", &pid.to_string()])),
+        info.lines()
+            .any(|l| l.split_whitespace().eq(["Pid:", &pid.to_string()])),
         "fdinfo of the pidfd:\n{info}"
     );
     let mut status = 0;

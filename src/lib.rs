@@ -7,7 +7,14 @@
 //! - [`sys_auxv`]: the auxiliary vector;
 //! - [`sys_vdso`]: vDSO-backed clocks and friends;
 //! - [`sys_rt`]: process start-up without libc: the entry point behind `#[libsys::main]`
-//!   (feature `start`), [`Args`] and [`Env`].
+//!   (feature `start`), [`Args`] and [`Env`];
+//! - [`uapi`]: the kernel's constants and structures for the target architecture, from its
+//!   uapi headers (linux-raw-sys), usable in declarations (`tp: &mut
+//!   uapi::general::__kernel_timespec`).
+//!
+//! Which call to declare for an operation on each architecture (`_llseek`, `ftruncate64`,
+//! `mmap2`, `sendfile64`, the `*_time64` calls, `getuid32`, `clone`'s order) is in the
+//! repository's `docs/per-arch.md`, generated from the same tables the macro checks against.
 //!
 //! ```
 //! use libsys::{syscall, Errno};

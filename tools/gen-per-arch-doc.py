@@ -37,7 +37,8 @@ ARCHES = [
     ("mips64", "mips64 (n64)", 64, "mips64el-unknown-linux-gnuabi64"),
 ]
 
-# How many argument words libsys passes in registers (sys-core's call0..call6).
+# How many argument words libsys passes (sys-core's call0..call6); the text of the
+# sync_file_range section says what happens to a call of more.
 MAX_WORDS = 6
 
 
@@ -415,7 +416,10 @@ def generate(arches: list[Arch]) -> str:
         "",
         "Where the flags come before the two 64-bit values (`sync_file_range2`, arm's",
         "`arm_sync_file_range`), the pairs stay aligned; the order is the prototype's. A call of",
-        f"more than {MAX_WORDS} words (in bold) takes its last words on the stack (mips o32).",
+        f"more than {MAX_WORDS} words (in bold) takes its last words on the stack (the o32 ABI of",
+        f"mips): libsys passes at most {MAX_WORDS} argument words, so `#[syscall]` refuses such a",
+        "declaration, and mips o32 has no other form of the call (the same holds for `fadvise64`",
+        "below).",
         "",
     )
     d.pick_table(lambda a: a.first("sync_file_range2", "arm_sync_file_range", "sync_file_range"), also=lambda a: ["sync_file_range", "sync_file_range2", "arm_sync_file_range"])

@@ -7,7 +7,14 @@
 //! - [`sys_auxv`]: the auxiliary vector;
 //! - [`sys_vdso`]: vDSO-backed clocks and friends;
 //! - [`sys_rt`]: process start-up without libc: the entry point behind `#[libsys::main]`
-//!   (feature `start`), [`Args`] and [`Env`].
+//!   (feature `start`), [`Args`] and [`Env`];
+//! - [`uapi`]: the kernel's constants and structures for the target architecture, from its
+//!   uapi headers (linux-raw-sys), usable in declarations (`tp: &mut
+//!   uapi::general::__kernel_timespec`).
+//!
+//! Which call to declare for an operation on each architecture (`_llseek`, `ftruncate64`,
+//! `mmap2`, `sendfile64`, the `*_time64` calls, `getuid32`, `clone`'s order) is in the
+//! repository's `docs/per-arch.md`, generated from the same tables the macro checks against.
 //!
 //! ```
 //! use libsys::{syscall, Errno};
@@ -93,6 +100,18 @@ pub use sys_core::hook;
 // `doc`: documented whatever the features.
 #[cfg(any(feature = "start", doc))]
 pub use sys_macros::main;
+
+/// The README's examples, compiled and run as doctests of this crate (`cargo test -p libsys
+/// --doc`; the restriction example needs `--features restrict,std`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
+/// sys-rt's README, whose examples use the facade (`libsys::main`, `libsys::sys_rt::build`) as
+/// a program does: compiled as doctests of the facade rather than of sys-rt.
+#[cfg(doctest)]
+#[doc = include_str!("../sys-rt/README.md")]
+pub struct SysRtReadmeDoctests;
 
 /// The raw system call macros: `syscall!(nr, args…)` and its `readonly`/`noreturn` forms (the
 /// attribute [`macro@crate::syscall`] has the crate root's name).

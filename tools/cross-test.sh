@@ -29,7 +29,7 @@ NOLIBC_BIN='{target}/release/nolibc-check' # relative to $CARGO_TARGET_DIR
 TEST_ARGS=(--workspace --exclude sys-macros --no-fail-fast)
 # Then the same behaviour checks once more with every call made from the out-of-line stubs
 # (feature `outline`), plus the stubs' and manifest's own checks and the hooks (feature `hooks`).
-OUTLINE_ARGS=(-p libsys --features outline,hooks --no-fail-fast --test outline --test hooks --test raw_syscalls --test declared)
+OUTLINE_ARGS=(-p libsys --features outline,hooks --no-fail-fast --test outline --test hooks --test raw_syscalls --test declared --test wrappers)
 
 TIMEOUT=${CROSS_TIMEOUT:-1500}
 if [[ -n ${CI:-} ]]; then LOG_TAIL=${CROSS_LOG_TAIL:-40}; else LOG_TAIL=${CROSS_LOG_TAIL:-0}; fi

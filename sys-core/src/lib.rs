@@ -211,3 +211,8 @@ macro_rules! __sys_call {
         ::core::compile_error!("a system call takes at most six arguments")
     };
 }
+
+/// The README's examples, compiled and run as doctests of this crate.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -11,10 +11,23 @@
 //! rustix's raw Linux backend is built on). `libc`'s types describe the C library's ABI and
 //! would need libc at link time.
 //!
+//! The modules enabled: `general` (files, memory, signals, time, processes, `stat`, `iovec`,
+//! …), `errno`, `net` (sockets, `msghdr`), `prctl`, `ioctl` and `system` (`sysinfo`). Through
+//! the facade they are `libsys::uapi::…`, and `#[syscall]` declarations may use them directly
+//! (`tp: &mut __kernel_timespec`): the prototype check compares such a pointee's size with the
+//! kernel's structure on the target. Which call takes which structure on which architecture
+//! (`clock_gettime64` with `__kernel_timespec` on 32-bit targets, `fstatat64` with `stat64`) is
+//! in the repository's `docs/per-arch.md`.
+//!
 //! ```
 //! use sys_core::uapi::general::{__kernel_timespec, O_CLOEXEC, O_RDONLY};
 //! assert_eq!(core::mem::size_of::<__kernel_timespec>(), 16); // on every architecture
 //! let _flags = O_RDONLY | O_CLOEXEC;
+//!
+//! // A structure the kernel reads: an `iovec` is a pointer and a length on every architecture.
+//! let buf = [0u8; 4];
+//! let iov = sys_core::uapi::general::iovec { iov_base: buf.as_ptr() as *mut _, iov_len: buf.len() as _ };
+//! assert_eq!(core::mem::size_of_val(&iov), 2 * core::mem::size_of::<usize>());
 //! ```
 
 #[doc(inline)]

@@ -99,3 +99,8 @@ pub fn vdso_range() -> Option<core::ops::Range<usize>> {
 pub use action::Action;
 pub use arch::{Arch, SeccompData};
 pub use policy::{CompileError, Filter, IpRange, Policy, Site, Stub};
+
+/// The README's examples, compiled and run as doctests of this crate.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

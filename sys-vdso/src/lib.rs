@@ -160,3 +160,8 @@ pub fn entry_point(f: Function) -> Option<core::ptr::NonNull<()>> {
         None
     }
 }
+
+/// The README's examples, compiled and run as doctests of this crate.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -42,6 +42,11 @@ unsafe fn sched_getaffinity(
 #[syscall]
 unsafe fn getrandom(buf: &mut [u8], flags: u32) -> Result<usize, Errno>;
 
+/// `getrandom(2)` into wider elements: the kernel's length counts bytes, so the macro passes
+/// the slice's size in bytes (`size_of_val`), not its number of elements.
+#[syscall(name = "getrandom")]
+unsafe fn getrandom_u64(buf: &mut [u64], flags: u32) -> Result<usize, Errno>;
+
 /// `_llseek(2)` (the man page's `llseek`): the 64-bit seek of 32-bit architectures, the offset
 /// in two words, the result written through a `loff_t *`.
 #[cfg(target_pointer_width = "32")]
@@ -341,6 +346,24 @@ fn getrandom_fills_exactly_the_bytes_of_a_u8_slice() {
     assert_eq!(&buf[32..], &[0x5a; 8], "nothing written past the slice");
     // 32 random bytes all equal to the fill value: probability 2^-256.
     assert_ne!(&buf[..32], &[0x5a; 32]);
+}
+
+#[test]
+fn getrandom_into_u64_elements_passes_the_byte_count() {
+    let mut buf = [0x5a5a_5a5a_5a5a_5a5au64; 5];
+    // SAFETY: the first four elements of `buf` are valid for writes of 32 bytes.
+    let n = unsafe { getrandom_u64(&mut buf[..4], 0) }.expect("getrandom");
+    assert_eq!(
+        n, 32,
+        "four u64 elements are 32 bytes, which the kernel fills"
+    );
+    assert_eq!(
+        buf[4], 0x5a5a_5a5a_5a5a_5a5a,
+        "nothing written past the slice"
+    );
+    // Had the macro passed the element count (4), only the first 4 bytes would be random: the
+    // last element keeping the fill value has probability 2^-64.
+    assert_ne!(buf[3], 0x5a5a_5a5a_5a5a_5a5a, "the last element was filled");
 }
 
 #[test]

@@ -150,7 +150,23 @@ class Parser:
             self.take("punct", ".")
             method = self.take("word")
             self.take("punct", "(")
-            arg = self.take("int")
+            if self.peek("int"):
+                arg = self.take("int")
+            else:
+                # `::core::mem::size_of::<linux_raw_sys::…>()`: a size only the compiler
+                # knows for the target; not needed here (0: unknown).
+                arg = 0
+                depth = 1
+                while depth:
+                    if self.i >= len(self.toks):
+                        self.fail("')'")
+                    k, v = self.toks[self.i]
+                    self.i += 1
+                    if k == "punct" and v == "(":
+                        depth += 1
+                    elif k == "punct" and v == ")":
+                        depth -= 1
+                self.i -= 1
             if self.peek("punct", ","):
                 self.take("punct", ",")
             self.take("punct", ")")

@@ -907,6 +907,14 @@ def main() -> None:
         for call in names:
             if not any(call in t for t in per_arch.values()):
                 fail(f"{list_name}: {call} is no call of any architecture")
+    # A READ_ONLY entry is stale once no architecture's prototype has the pointer without
+    # `const` (sys-core/tests/proto_tracefs.rs accepts an entry whose pointer is const on the
+    # running kernel: it may be for another architecture's form of the call).
+    for (call, arg) in READ_ONLY:
+        if not any(call in t and any(q.name == arg and q.kind == "Out"
+                                     for q in t[call].params or [])
+                   for t in per_arch.values()):
+            fail(f"READ_ONLY: {call}({arg}) is `const` on every architecture: remove the entry")
     # Apply READ_ONLY after the check above so that kinds agree across architectures.
     for t in per_arch.values():
         for p in t.values():

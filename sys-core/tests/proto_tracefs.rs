@@ -126,7 +126,11 @@ fn read_only() -> &'static [(String, String)] {
                 Some((call.to_owned(), arg.to_owned()))
             })
             .collect();
-        assert!(list.len() >= 40, "READ_ONLY parsed as {} entries", list.len());
+        assert!(
+            list.len() >= 40,
+            "READ_ONLY parsed as {} entries",
+            list.len()
+        );
         list
     })
 }
@@ -376,9 +380,7 @@ fn compare(meta: &Metadata) {
     }
     let read_only_used = read_only()
         .iter()
-        .filter(|(call, _)| {
-            proto::by_name(call).is_some_and(|p| seen.contains(&&p.entry()[4..]))
-        })
+        .filter(|(call, _)| proto::by_name(call).is_some_and(|p| seen.contains(&&p.entry()[4..])))
         .count();
     eprintln!(
         "proto_tracefs: kernel {version:?} (configuration {}), {} events, {} calls in the table: {arity} agree on \

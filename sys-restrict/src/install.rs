@@ -93,23 +93,120 @@ pub fn vdso_range() -> Option<IpRange> {
     crate::vdso_range().map(|r| IpRange::new(r.start as u64, r.end as u64))
 }
 
-/// The names of the system calls the vDSO itself may make on some architecture: its fallbacks
-/// and its signal trampolines.
-pub const VDSO_CALLS: [&str; 11] = [
-    "clock_gettime",
-    "clock_gettime64",
-    "clock_getres",
-    "clock_getres_time64",
-    "gettimeofday",
-    "time",
-    "getcpu",
-    "getrandom",
-    "riscv_hwprobe",
-    "rt_sigreturn",
-    "sigreturn",
-];
+/// The system calls this architecture's vDSO makes itself, by name: exactly the calls its code
+/// contains (clock fallbacks for clocks it does not serve, `getrandom`'s, and its signal-return
+/// trampolines where the kernel uses them), nothing more — every name here is a call that
+/// anybody can make by jumping to the vDSO's instruction (on x86, by any `sysenter` or
+/// `syscall`: see below), so a name too many is a hole.
+///
+/// - **x86_64**: `gettimeofday`, `clock_gettime`, `clock_getres`, `getrandom`. The x86_64 vDSO
+///   has no signal trampoline (the kernel returns from handlers through the `SA_RESTORER` libc
+///   or libsys passes), so `rt_sigreturn` is not listed: allowing it from the vDSO would let a
+///   forged signal frame be returned through the vDSO's `syscall` instruction (SROP); `time`
+///   and `getcpu` read the vDSO's data and make no call.
+/// - **x86** (i386): `gettimeofday`, `clock_gettime`, `clock_gettime64`, `clock_getres`, made by
+///   calling `__kernel_vsyscall`. Every fast system call (`sysenter`, or a 32-bit `syscall` on
+///   AMD CPUs), *wherever its instruction is*, is reported at the same address as a genuine
+///   `__kernel_vsyscall` call: after its `int $0x80` (the kernel's `do_fast_syscall_32` sets
+///   the instruction pointer to the vDSO's `int80_landing_pad`). A filter cannot tell them
+///   apart, so whatever the vDSO rule allows, a `syscall` or `sysenter` of the attacker's own
+///   can make: here, reading a clock. The vDSO's `__kernel_sigreturn` and
+///   `__kernel_rt_sigreturn` trampolines are not listed: the kernel uses them only for
+///   handlers installed without `SA_RESTORER`, which neither libsys nor glibc does
+///   ([`VDSO_TRAMPOLINES`]).
+/// - The others, from the kernel's vDSO sources (not checked against a running vDSO: qemu-user
+///   gives a process qemu's own vDSO): their clock fallbacks and `getrandom`, plus the signal
+///   trampolines the kernel returns through (aarch64, riscv64, loongarch64, powerpc64, s390x
+///   and mips use the vDSO's `rt_sigreturn`; s390x also restarts calls from it), riscv64's
+///   `riscv_hwprobe`, `riscv_flush_icache` and `getcpu`.
+///
+/// `tests/vdso_calls.rs` scans the running vDSO's code on x86_64 and x86 (every system call
+/// instruction and the number loaded before it) and compares it with this list.
+pub const VDSO_CALLS: &[&str] = vdso_calls();
 
-/// This architecture's numbers of [`VDSO_CALLS`] (those it has), for
+const fn vdso_calls() -> &'static [&'static str] {
+    if cfg!(target_arch = "x86_64") {
+        &["gettimeofday", "clock_gettime", "clock_getres", "getrandom"]
+    } else if cfg!(target_arch = "x86") {
+        &[
+            "gettimeofday",
+            "clock_gettime",
+            "clock_gettime64",
+            "clock_getres",
+        ]
+    } else if cfg!(target_arch = "aarch64") {
+        &[
+            "gettimeofday",
+            "clock_gettime",
+            "clock_getres",
+            "getrandom",
+            "rt_sigreturn",
+        ]
+    } else if cfg!(target_arch = "arm") {
+        // The signal trampolines are in arm's sigpage, not in the vDSO.
+        &[
+            "gettimeofday",
+            "clock_gettime",
+            "clock_gettime64",
+            "clock_getres",
+            "clock_getres_time64",
+        ]
+    } else if cfg!(target_arch = "riscv64") {
+        &[
+            "gettimeofday",
+            "clock_gettime",
+            "clock_getres",
+            "getcpu",
+            "getrandom",
+            "riscv_hwprobe",
+            "riscv_flush_icache",
+            "rt_sigreturn",
+        ]
+    } else if cfg!(target_arch = "s390x") {
+        &[
+            "gettimeofday",
+            "clock_gettime",
+            "clock_getres",
+            "getrandom",
+            "sigreturn",
+            "rt_sigreturn",
+            "restart_syscall",
+        ]
+    } else if cfg!(target_arch = "mips") {
+        &[
+            "gettimeofday",
+            "clock_gettime",
+            "clock_gettime64",
+            "clock_getres",
+            "clock_getres_time64",
+            "sigreturn",
+            "rt_sigreturn",
+        ]
+    } else {
+        // powerpc64, loongarch64, mips64 (n64).
+        &[
+            "gettimeofday",
+            "clock_gettime",
+            "clock_getres",
+            "getrandom",
+            "rt_sigreturn",
+        ]
+    }
+}
+
+/// x86 (i386) only: the vDSO's signal-return trampolines, `__kernel_sigreturn` and
+/// `__kernel_rt_sigreturn`, which [`VDSO_CALLS`] leaves out. The kernel returns through them
+/// from a handler installed without `SA_RESTORER`; a program that installs such handlers
+/// pins these calls at the trampolines' own addresses ([`vdso_trampolines`]) rather than
+/// allowing them from the whole vDSO (whose landing pad every `sysenter` reaches). Empty
+/// elsewhere.
+pub const VDSO_TRAMPOLINES: &[&str] = if cfg!(target_arch = "x86") {
+    &["sigreturn", "rt_sigreturn"]
+} else {
+    &[]
+};
+
+/// This architecture's numbers of [`VDSO_CALLS`], for
 /// [`Policy::allow_range_for`](crate::Policy::allow_range_for) with the vDSO's range
 /// (`vdso_range`, feature `outline`).
 pub fn vdso_numbers() -> Vec<u32> {
@@ -117,6 +214,46 @@ pub fn vdso_numbers() -> Vec<u32> {
         .filter_map(|name| nr::by_name(name))
         .filter_map(|n| u32::try_from(n).ok())
         .collect()
+}
+
+/// x86 only: the exact sites of the vDSO's signal trampolines ([`VDSO_TRAMPOLINES`]) in this
+/// process, as pinned sites (`sigreturn` at `__kernel_sigreturn`'s `int $0x80`,
+/// `rt_sigreturn` at `__kernel_rt_sigreturn`'s), found by reading the trampolines' code; empty
+/// elsewhere or when the code is not the expected `mov $nr, %eax; int $0x80`.
+#[cfg(feature = "outline")]
+pub fn vdso_trampolines() -> Vec<crate::policy::Site> {
+    let mut out = Vec::new();
+    if !cfg!(target_arch = "x86") {
+        return out;
+    }
+    let Some(v) = sys_vdso::Vdso::get() else {
+        return out;
+    };
+    for (symbol, name) in [
+        ("__kernel_sigreturn", "sigreturn"),
+        ("__kernel_rt_sigreturn", "rt_sigreturn"),
+    ] {
+        let (Some(at), Some(want)) = (v.lookup(symbol, None), nr::by_name(name)) else {
+            continue;
+        };
+        let start = at.as_ptr() as usize;
+        let Some(offset) = start.checked_sub(v.base().as_ptr() as usize) else {
+            continue;
+        };
+        let code = v.image().bytes().get(offset..).unwrap_or(&[]);
+        // `pop %eax` (sigreturn only), `mov $nr, %eax` (b8 imm32), `int $0x80` (cd 80).
+        let skip = usize::from(code.first() == Some(&0x58));
+        let Some(&[0xb8, a, b, c, d, 0xcd, 0x80]) = code.get(skip..skip + 7) else {
+            continue;
+        };
+        if u32::from_le_bytes([a, b, c, d]) as usize == want {
+            out.push(crate::policy::Site {
+                nr: want as u32,
+                ip: (start + skip + 7) as u64,
+            });
+        }
+    }
+    out
 }
 
 /// The `libsys_stubs` section: every system call instruction libsys executes.

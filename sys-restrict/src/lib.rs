@@ -98,4 +98,4 @@ pub fn vdso_range() -> Option<core::ops::Range<usize>> {
 
 pub use action::Action;
 pub use arch::{Arch, SeccompData};
-pub use policy::{CompileError, Filter, IpRange, Policy, Site, Stub};
+pub use policy::{CompileError, Filter, IpRange, Policy, Site, Stub, Warning};

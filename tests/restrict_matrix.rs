@@ -576,6 +576,344 @@ mod matrix {
         }
     }
 
+    /// Well-behaved programs under every policy, each case in a fresh child: the calls a
+    /// policy must keep working.
+    ///
+    /// - `exit`: exits through libsys's `exit_group` stub under allow-lists that do not list
+    ///   it (`allow-list` and `pinned+list` here with getppid alone: the `-short` policies).
+    /// - `handler`: a SIGUSR1 handler installed with libsys's restorer returns.
+    /// - `clock_nanosleep`, `nanosleep`, `futex`, `poll`: the child blocks in the call (with a
+    ///   timeout, so that the kernel restarts it as `restart_syscall`); the parent waits until
+    ///   `/proc/<pid>/syscall` shows the child blocked in that call, sends SIGSTOP, waits for
+    ///   the stop (`WUNTRACED`), checks the child is stopped in the call, sends SIGCONT, and
+    ///   for `poll` and `futex` then wakes it (a byte on its stdin; a `FUTEX_WAKE` on a word
+    ///   of a shared file). The restarted call must complete: exit 0.
+    mod behaved {
+        use super::*;
+
+        pub const CASES: &[&str] = &[
+            "exit",
+            "handler",
+            "clock_nanosleep",
+            "nanosleep",
+            "futex",
+            "poll",
+        ];
+
+        /// The sleeps' length: long enough for the parent to stop the child in it whatever
+        /// the load (the parent checks it did), and the whole of a case's time.
+        const SLEEP_SECS: isize = 3;
+
+        /// `struct timespec` of the old ABI (`long` fields): what `nr::clock_nanosleep`,
+        /// `nr::nanosleep` and `nr::futex` take on x86_64 and x86.
+        #[repr(C)]
+        struct Ts {
+            sec: isize,
+            nsec: isize,
+        }
+
+        /// The policy of a case: `exit` under the allow-lists uses one without exit_group.
+        fn case_policy(p: &str, case: &str) -> Option<Policy> {
+            if case == "exit" && matches!(p, "allow-list" | "pinned+list") {
+                let arch = Arch::NATIVE;
+                let only = [nr::getppid as u32];
+                let base = if p == "allow-list" {
+                    Policy::range(arch, install::stubs_range())
+                } else {
+                    Policy::pinned(arch, &install::manifest(), Generic::Deny)
+                };
+                return Some(vdso_rule(base.only_numbers(&only)).otherwise(Action::KillProcess));
+            }
+            // Kill rather than EPERM, so that a refused call shows as SIGSYS.
+            policy(p).map(|p| p.otherwise(Action::KillProcess))
+        }
+
+        static HANDLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+        extern "C" fn on_usr1(_sig: i32, _info: usize, _ctx: usize) {
+            HANDLED.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+
+        /// The kernel's `struct sigaction` for `rt_sigaction` (x86_64 and x86).
+        #[repr(C)]
+        struct KSigaction {
+            handler: usize,
+            flags: usize,
+            restorer: usize,
+            mask: u64,
+        }
+
+        /// Runs case `case` in this child under policy `p`; exits 0 when the call worked.
+        pub fn child(p: &str, case: &str) -> ! {
+            let futex_word = if case == "futex" {
+                map_futex_file(&std::env::var("MATRIX_FUTEX").unwrap_or_default())
+            } else {
+                0
+            };
+            if p != "none" {
+                let Some(policy) = case_policy(p, case) else {
+                    std::process::exit(90)
+                };
+                let Ok(filter) = policy.compile() else {
+                    std::process::exit(91)
+                };
+                if install::restrict(&filter).is_err() {
+                    std::process::exit(92);
+                }
+            }
+            let ts = Ts {
+                sec: SLEEP_SECS,
+                nsec: 0,
+            };
+            let long = Ts { sec: 60, nsec: 0 };
+            // SAFETY: each call reads only `ts`/`long`/the pollfd and writes nothing of ours
+            // but what it is given; the futex word lives in a mapping kept for the process.
+            let r: Result<usize, Errno> = unsafe {
+                match case {
+                    "exit" => syscall_readonly!(nr::getppid),
+                    "handler" => {
+                        let act = KSigaction {
+                            handler: on_usr1 as *const () as usize,
+                            flags: 0x0400_0000 | 4, // SA_RESTORER | SA_SIGINFO
+                            restorer: libsys::restrict::sud::restorer(),
+                            mask: 0,
+                        };
+                        let set = syscall_readonly!(
+                            nr::rt_sigaction,
+                            libc::SIGUSR1,
+                            &raw const act,
+                            0usize,
+                            8usize
+                        );
+                        let pid = syscall_readonly!(nr::getpid).unwrap_or(0);
+                        let sent =
+                            set.and_then(|_| syscall_readonly!(nr::kill, pid, libc::SIGUSR1));
+                        match sent {
+                            Ok(_) if HANDLED.load(std::sync::atomic::Ordering::SeqCst) => Ok(0),
+                            Ok(_) => Err(Errno::EINVAL),
+                            Err(e) => Err(e),
+                        }
+                    }
+                    "clock_nanosleep" => syscall_readonly!(
+                        nr::clock_nanosleep,
+                        libc::CLOCK_MONOTONIC,
+                        0usize,
+                        &raw const ts,
+                        0usize
+                    ),
+                    "nanosleep" => syscall_readonly!(nr::nanosleep, &raw const ts, 0usize),
+                    // FUTEX_WAIT (shared: no FUTEX_PRIVATE_FLAG) while the word is 0.
+                    "futex" => match syscall_readonly!(
+                        nr::futex,
+                        futex_word,
+                        0usize,
+                        0usize,
+                        &raw const long
+                    ) {
+                        // Woken before the restart re-read the word: the restart ran too.
+                        Err(Errno::EAGAIN) => Ok(0),
+                        other => other,
+                    },
+                    "poll" => {
+                        let mut fd = libc::pollfd {
+                            fd: 0,
+                            events: libc::POLLIN,
+                            revents: 0,
+                        };
+                        syscall_readonly!(nr::poll, &raw mut fd, 1usize, 60_000usize)
+                    }
+                    _ => Err(Errno::EINVAL),
+                }
+            };
+            let code = match r {
+                Ok(_) => 0,
+                Err(e) if e.raw() > 0 && e.raw() < 100 => 100 + e.raw(),
+                Err(_) => 99,
+            };
+            libsys_exit(code)
+        }
+
+        /// Maps the first page of `path` shared and returns the address of its first word (0 on
+        /// failure).
+        fn map_futex_file(path: &str) -> usize {
+            let Ok(file) = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(path)
+            else {
+                return 0;
+            };
+            use std::os::fd::AsRawFd;
+            // SAFETY: a fresh shared mapping of a 4096-byte file, kept for the process.
+            let at = unsafe {
+                libc::mmap(
+                    core::ptr::null_mut(),
+                    4096,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                    libc::MAP_SHARED,
+                    file.as_raw_fd(),
+                    0,
+                )
+            };
+            if at == libc::MAP_FAILED {
+                0
+            } else {
+                at as usize
+            }
+        }
+
+        /// The number `/proc/<pid>/syscall` shows the task blocked in, if any.
+        fn blocked_in(pid: i32) -> Option<usize> {
+            let text = std::fs::read_to_string(format!("/proc/{pid}/syscall")).ok()?;
+            text.split_whitespace().next()?.parse().ok()
+        }
+
+        /// The number case `case` blocks in, if it blocks.
+        fn blocking_nr(case: &str) -> Option<usize> {
+            Some(match case {
+                "clock_nanosleep" => nr::clock_nanosleep,
+                "nanosleep" => nr::nanosleep,
+                "futex" => nr::futex,
+                "poll" => nr::poll,
+                _ => return None,
+            })
+        }
+
+        /// Runs every (case, policy) in parallel children and checks each; returns
+        /// (passed, failed).
+        pub fn run(me: &std::path::Path) -> (usize, usize) {
+            use std::io::Write;
+            let dir = std::env::temp_dir();
+            struct Running {
+                case: &'static str,
+                policy: &'static str,
+                child: std::process::Child,
+                futex: Option<(std::path::PathBuf, usize)>,
+            }
+            let mut running = Vec::new();
+            for &case in CASES {
+                for &p in POLICIES {
+                    let mut cmd = std::process::Command::new(me);
+                    cmd.env("MATRIX_BEHAVED", format!("{p}:{case}"));
+                    cmd.stdin(std::process::Stdio::piped());
+                    let mut futex = None;
+                    if case == "futex" {
+                        let path =
+                            dir.join(format!("libsys-matrix-futex-{}-{p}", std::process::id()));
+                        std::fs::write(&path, [0u8; 4096]).unwrap();
+                        cmd.env("MATRIX_FUTEX", &path);
+                        let word = map_futex_file(path.to_str().unwrap());
+                        assert_ne!(word, 0);
+                        futex = Some((path, word));
+                    }
+                    let child = cmd.spawn().unwrap();
+                    running.push(Running {
+                        case,
+                        policy: p,
+                        child,
+                        futex,
+                    });
+                }
+            }
+            let (mut passed, mut failed) = (0, 0);
+            let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+            for mut r in running {
+                let pid = r.child.id() as i32;
+                let mut note = String::new();
+                let mut status = 0;
+                let mut reaped = false;
+                if let Some(n) = blocking_nr(r.case) {
+                    // Until the child is blocked in the call (or has ended).
+                    loop {
+                        if blocked_in(pid) == Some(n) {
+                            break;
+                        }
+                        // SAFETY: `status` is valid for writes; `pid` is our child.
+                        if unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) } == pid {
+                            reaped = true;
+                            break;
+                        }
+                        std::thread::yield_now();
+                    }
+                    if !reaped {
+                        // SAFETY: signals to our own child.
+                        unsafe {
+                            libc::kill(pid, libc::SIGSTOP);
+                            libc::waitpid(pid, &mut status, libc::WUNTRACED);
+                        }
+                        if !libc::WIFSTOPPED(status) {
+                            reaped = true;
+                        } else {
+                            if blocked_in(pid) != Some(n) {
+                                note = " (not stopped in the call)".to_string();
+                            }
+                            // SAFETY: as above.
+                            unsafe { libc::kill(pid, libc::SIGCONT) };
+                            match (r.case, &r.futex) {
+                                ("poll", _) => {
+                                    let _ = r.child.stdin.as_mut().unwrap().write_all(b"x");
+                                }
+                                ("futex", Some((_, word))) => {
+                                    // SAFETY: the word is in our shared mapping of the file;
+                                    // FUTEX_WAKE reads nothing else.
+                                    unsafe {
+                                        (*word as *const std::sync::atomic::AtomicU32)
+                                            .as_ref()
+                                            .unwrap()
+                                            .store(1, std::sync::atomic::Ordering::SeqCst);
+                                        libc::syscall(libc::SYS_futex, *word, 1, 1);
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                if !reaped {
+                    // SAFETY: as above.
+                    unsafe { libc::waitpid(pid, &mut status, 0) };
+                }
+                if let Some((path, _)) = &r.futex {
+                    let _ = std::fs::remove_file(path);
+                }
+                let got = if libc::WIFEXITED(status) {
+                    match libc::WEXITSTATUS(status) {
+                        0 => "ok".to_string(),
+                        c if c > 100 => Errno::from_raw(c - 100)
+                            .and_then(Errno::name)
+                            .unwrap_or("errno?")
+                            .to_string(),
+                        c => format!("exit {c}"),
+                    }
+                } else if libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGSYS {
+                    "SIGSYS".to_string()
+                } else if libc::WIFSIGNALED(status) {
+                    format!("signal {}", libc::WTERMSIG(status))
+                } else {
+                    format!("status {status:#x}")
+                };
+                let cell = format!("{got}{note}");
+                if cell == "ok" {
+                    passed += 1;
+                } else {
+                    failed += 1;
+                    println!("FAIL {} under {}: {cell}, expected ok", r.case, r.policy);
+                }
+                match rows.last_mut() {
+                    Some((c, cells)) if c == r.case => cells.push(cell),
+                    _ => rows.push((r.case.to_string(), vec![cell])),
+                }
+            }
+            println!();
+            println!("| well-behaved \\ policy | {} |", POLICIES.join(" | "));
+            println!("|---|{}", "---|".repeat(POLICIES.len()));
+            for (case, cells) in rows {
+                println!("| {case} | {} |", cells.join(" | "));
+            }
+            (passed, failed)
+        }
+    }
+
     /// A std program under the std-friendly policy: printing, threads, a panic caught while
     /// unwinding, then (`panic`) an uncaught one, which must end the process as a panic does
     /// (exit status 101, the message on stderr), not with SIGSYS or a crash.
@@ -637,6 +975,10 @@ mod matrix {
         }
         if let Ok(case) = std::env::var("MATRIX_STD") {
             std_program(case == "std-panic");
+        }
+        if let Ok(cell) = std::env::var("MATRIX_BEHAVED") {
+            let (p, case) = cell.split_once(':').unwrap_or(("?", "?"));
+            behaved::child(p, case);
         }
         let me = std::env::current_exe().unwrap();
         let (mut passed, mut failed) = (0, 0);
@@ -701,6 +1043,9 @@ mod matrix {
             println!("FAIL {f}");
         }
         let (p, f) = std_cases(&me);
+        passed += p;
+        failed += f;
+        let (p, f) = behaved::run(&me);
         passed += p;
         failed += f;
         println!("{passed} passed, {failed} failed");

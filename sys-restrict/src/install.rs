@@ -263,15 +263,23 @@ pub fn stubs_range() -> IpRange {
     IpRange::new(r.start as u64, r.end as u64)
 }
 
-/// Every stub of the program (`sys_core::outline::manifest`) as policy input.
+/// Every stub of the program (`sys_core::outline::manifest`) as policy input, and on x86_64
+/// and x86 libsys's signal restorer ([`crate::sud::restorer`]) as the stub of `rt_sigreturn`:
+/// handlers installed with it return under every policy built from the manifest.
 #[cfg(feature = "outline")]
 pub fn manifest() -> Vec<crate::policy::Stub> {
-    (sys_core::outline::manifest())
+    let mut stubs: Vec<crate::policy::Stub> = (sys_core::outline::manifest())
         .map(|s| crate::policy::Stub {
             nr: s.nr.and_then(|n| u32::try_from(n).ok()),
             ip: s.ip as u64,
         })
-        .collect()
+        .collect();
+    #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+    stubs.push(crate::policy::Stub {
+        nr: Some(nr::rt_sigreturn as u32),
+        ip: crate::sud::restorer_site() as u64,
+    });
+    stubs
 }
 
 /// The executable segments of every loaded object whose file name says it is the C library

@@ -252,11 +252,19 @@ pub(crate) fn set_sigsys(handler: usize, extra: usize) -> Result<(), Errno> {
 }
 
 /// The address of libsys's signal restorer, in the `libsys_stubs` section: the handler returns
-/// to it and its `rt_sigreturn` comes from the Syscall User Dispatch region. A seccomp policy
-/// that pins numbers and also uses [`enable`] pins `rt_sigreturn` here (the manifest does not
-/// list the restorer: it is no call site of the program's).
+/// to it and its `rt_sigreturn` comes from the Syscall User Dispatch region. Pass it as
+/// `sa_restorer` (with `SA_RESTORER | SA_SIGINFO`) for handlers of your own that must return
+/// under a seccomp policy: [`install::manifest`](crate::install::manifest) lists it as the
+/// `rt_sigreturn` stub ([`restorer_site`]), so pinned policies allow `rt_sigreturn` there and
+/// nowhere else.
 pub fn restorer() -> usize {
     restore as *const () as usize
+}
+
+/// The address right after the restorer's system call instruction (`mov $nr, %eax` is 5
+/// bytes, `syscall` and `int $0x80` 2): what seccomp reports for its `rt_sigreturn`.
+pub fn restorer_site() -> usize {
+    restorer() + 7
 }
 
 /// Register offsets in `ucontext_t` (`arch/x86/include/uapi/asm/sigcontext.h`,

@@ -50,6 +50,8 @@ mod matrix {
         "jump into a stub",
         "`syscall` of a vDSO number",
         "SROP through the vDSO",
+        "io_uring_setup from its stub",
+        "a ring held at install",
     ];
 
     /// Row numbers of [`WAYS`].
@@ -64,6 +66,8 @@ mod matrix {
         pub const JUMP: usize = 10;
         pub const VDSO_NUMBER: usize = 11;
         pub const SROP: usize = 12;
+        pub const URING_SETUP: usize = 13;
+        pub const URING_HELD: usize = 14;
     }
 
     /// What a denied call gets where the policy does not kill.
@@ -265,6 +269,15 @@ mod matrix {
             }
             page as usize
         }
+    }
+
+    /// `io_uring_setup(4, &params)` with `flags`, from its stub: the ring's descriptor.
+    fn io_uring_setup(flags: u32) -> Result<usize, Errno> {
+        // struct io_uring_params: 120 bytes, `flags` is the third word.
+        let mut params = [0u32; 30];
+        params[2] = flags;
+        // SAFETY: the kernel reads and writes the 120-byte params.
+        unsafe { libsys::raw::syscall!(nr::io_uring_setup, 4usize, params.as_mut_ptr()) }
     }
 
     /// Where SROP lands: if the forged frame was restored, the process exits with 42.
@@ -489,6 +502,10 @@ mod matrix {
                     _ => Err(-1),
                 }
             }
+            way::URING_SETUP | way::URING_HELD => match io_uring_setup(0) {
+                Ok(_) => Ok(()),
+                Err(e) => Err(e.raw()),
+            },
             way::SROP => Err(match srop_through_vdso(prep.frame) {
                 r if r < 0 && r > -4096 => (-r) as i32,
                 _ => -1,
@@ -513,6 +530,10 @@ mod matrix {
         if w == way::SROP {
             prep.frame = forged_frame();
         }
+        if w == way::URING_HELD && io_uring_setup(2).is_err() {
+            // IORING_SETUP_SQPOLL: a ring that works without system calls.
+            std::process::exit(93);
+        }
         if w == way::JUMP || w == way::SROP {
             // A refused jump may run on in the stub's tail without end (x86): a timer ends it.
             // SAFETY: alarm(2) only arms a timer.
@@ -526,8 +547,11 @@ mod matrix {
                 Ok(f) => f,
                 Err(_) => std::process::exit(91),
             };
-            if install::restrict(&filter).is_err() {
-                std::process::exit(92);
+            match install::restrict(&filter) {
+                Ok(()) => {}
+                // Refused: the process holds a ring (EBUSY).
+                Err(e) if w == way::URING_HELD => libsys_exit(100 + e.raw()),
+                Err(_) => std::process::exit(92),
             }
         }
         let code = match run_way(w, ppid, &prep) {
@@ -572,6 +596,8 @@ mod matrix {
             // The jump reaches a stub instruction: any number passes in range mode, and
             // exit_group is one of the manifest's numbers.
             ("range" | "range-kill" | "std" | "allow-list", way::JUMP) => "ok",
+            // restrict refuses to install while the process holds a ring.
+            (_, way::URING_HELD) => "EBUSY",
             _ => refused,
         }
     }

@@ -66,6 +66,13 @@ pub fn install(filter: &Filter, flags: u32) -> Result<(), Errno> {
 /// Restricts every thread of this process to `filter`: [`set_no_new_privs`], then
 /// [`install`] with [`FLAG_TSYNC`]. Irreversible.
 ///
+/// Refuses with `EBUSY`, installing nothing, when the process already holds an io_uring
+/// instance ([`io_uring_held`]) and the filter's policy did not ask for io_uring
+/// ([`Policy::allow_io_uring`](crate::Policy::allow_io_uring)): a ring created before the
+/// filter keeps performing operations no filter sees (with `IORING_SETUP_SQPOLL`, without a
+/// system call at all). Where `/proc` cannot be read the check cannot be made and the filter
+/// is installed.
+///
 /// ```no_run
 /// use sys_restrict::{Action, Policy, install};
 ///
@@ -80,8 +87,127 @@ pub fn install(filter: &Filter, flags: u32) -> Result<(), Errno> {
 /// # }
 /// ```
 pub fn restrict(filter: &Filter) -> Result<(), Errno> {
+    if !filter.allows_io_uring() && io_uring_held() == Ok(true) {
+        return Err(Errno::EBUSY);
+    }
     set_no_new_privs()?;
     install(filter, FLAG_TSYNC)
+}
+
+/// Whether this process holds an io_uring instance: a descriptor that is one
+/// (`/proc/self/fd/N` links to `anon_inode:[io_uring]`) or a submission-queue polling thread
+/// of one (a task of this process named `iou-sqp-…`: `IORING_SETUP_SQPOLL`). A ring with
+/// neither — no descriptor left (`IORING_SETUP_REGISTERED_FD_ONLY`) and no polling thread —
+/// is not seen, but it can only make progress through `io_uring_enter`, which a policy
+/// refuses unless it allows io_uring. Errors: those of opening and reading `/proc/self/fd`
+/// and `/proc/self/task` (`ENOENT` without `/proc`).
+pub fn io_uring_held() -> Result<bool, Errno> {
+    let mut found = false;
+    each_entry(b"/proc/self/fd\0", |dir, name| {
+        let mut link = [0u8; 32];
+        // SAFETY: `name` is NUL-terminated; the kernel writes at most `link.len()` bytes.
+        let n = unsafe {
+            syscall!(
+                nr::readlinkat,
+                dir,
+                name.as_ptr(),
+                link.as_mut_ptr(),
+                link.len()
+            )
+        };
+        if let Ok(n) = n {
+            found |= link.get(..n) == Some(&b"anon_inode:[io_uring]"[..]);
+        }
+    })?;
+    each_entry(b"/proc/self/task\0", |dir, name| {
+        // "<tid>/comm\0", relative to the task directory.
+        let mut path = [0u8; 32];
+        let tid = name.strip_suffix(b"\0").unwrap_or(name);
+        let full = tid.iter().chain(b"/comm\0");
+        if tid.len() + 6 > path.len() {
+            return;
+        }
+        for (d, c) in path.iter_mut().zip(full) {
+            *d = *c;
+        }
+        // SAFETY: `path` is NUL-terminated; the descriptor is closed below.
+        let Ok(fd) = (unsafe { syscall!(nr::openat, dir, path.as_ptr(), O_RDONLY | O_CLOEXEC) })
+        else {
+            return;
+        };
+        let mut text = [0u8; 16];
+        // SAFETY: the kernel writes at most `text.len()` bytes.
+        let n = unsafe { syscall!(nr::read, fd, text.as_mut_ptr(), text.len()) };
+        // SAFETY: closes the descriptor opened above.
+        let _ = unsafe { syscall!(nr::close, fd) };
+        if let Ok(n) = n {
+            found |= text.get(..n).is_some_and(|t| t.starts_with(b"iou-sqp"));
+        }
+    })?;
+    Ok(found)
+}
+
+/// `open` flags (`asm-generic/fcntl.h`; arm, aarch64 and powerpc number `O_DIRECTORY`
+/// differently).
+const O_RDONLY: usize = 0;
+const O_CLOEXEC: usize = 0o2_000_000;
+const O_DIRECTORY: usize = if cfg!(any(
+    target_arch = "arm",
+    target_arch = "aarch64",
+    target_arch = "powerpc64"
+)) {
+    0o40_000
+} else {
+    0o200_000
+};
+/// `AT_FDCWD`.
+const AT_FDCWD: isize = -100;
+
+/// Calls `f(dir_fd, name)` for each entry of the directory `path` (NUL-terminated) but `.`
+/// and `..`, with `name` NUL-terminated.
+fn each_entry(path: &[u8], mut f: impl FnMut(usize, &[u8])) -> Result<(), Errno> {
+    // SAFETY: `path` is NUL-terminated; the descriptor is closed below.
+    let dir = unsafe {
+        syscall!(
+            nr::openat,
+            AT_FDCWD,
+            path.as_ptr(),
+            O_RDONLY | O_DIRECTORY | O_CLOEXEC
+        )
+    }?;
+    let mut buf = [0u64; 512];
+    let result = loop {
+        // SAFETY: the kernel writes at most the buffer's 4096 bytes of `linux_dirent64`s.
+        let n = match unsafe { syscall!(nr::getdents64, dir, buf.as_mut_ptr(), 4096usize) } {
+            Ok(0) => break Ok(()),
+            Ok(n) => n,
+            Err(e) => break Err(e),
+        };
+        // SAFETY: the buffer's bytes, as u8 (initialized u64s).
+        let bytes = unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), 4096) };
+        let mut at = 0usize;
+        while at + 19 < n {
+            // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; name }
+            let reclen = match bytes.get(at + 16..at + 18) {
+                Some(&[a, b]) => usize::from(u16::from_ne_bytes([a, b])),
+                _ => 0,
+            };
+            if reclen == 0 {
+                break;
+            }
+            let rec = bytes.get(at + 19..(at + reclen).min(n)).unwrap_or(&[]);
+            if let Some(end) = rec.iter().position(|&c| c == 0) {
+                let name = rec.get(..=end).unwrap_or(&[]);
+                if name != b".\0" && name != b"..\0" {
+                    f(dir, name);
+                }
+            }
+            at += reclen;
+        }
+    };
+    // SAFETY: closes the descriptor opened above.
+    let _ = unsafe { syscall!(nr::close, dir) };
+    result
 }
 
 /// The vDSO's image in this process ([`crate::vdso_range`] as an [`IpRange`]): where its own

@@ -600,6 +600,7 @@ impl Policy {
             arch,
             insns,
             warnings,
+            io_uring: self.io_uring,
         })
     }
 }
@@ -771,6 +772,7 @@ pub struct Filter {
     arch: Arch,
     insns: Vec<Insn>,
     warnings: Vec<Warning>,
+    io_uring: bool,
 }
 
 impl Filter {
@@ -781,7 +783,15 @@ impl Filter {
             arch,
             insns,
             warnings: Vec::new(),
+            io_uring: false,
         })
+    }
+
+    /// Whether the policy asked for io_uring ([`Policy::allow_io_uring`]); `false` for a
+    /// filter made with [`Filter::new`]. `install::restrict` refuses to install a filter
+    /// without it while the process holds a ring.
+    pub fn allows_io_uring(&self) -> bool {
+        self.io_uring
     }
 
     /// What [`Policy::compile`] noticed and let through (numbers the architecture does not

@@ -620,6 +620,7 @@ mod matrix {
         pub const CASES: &[&str] = &[
             "exit",
             "handler",
+            "libc handler",
             "clock_nanosleep",
             "nanosleep",
             "futex",
@@ -651,7 +652,15 @@ mod matrix {
                 return Some(vdso_rule(base.only_numbers(&only)).otherwise(Action::KillProcess));
             }
             // Kill rather than EPERM, so that a refused call shows as SIGSYS.
-            policy(p).map(|p| p.otherwise(Action::KillProcess))
+            let mut policy = policy(p)?.otherwise(Action::KillProcess);
+            if case == "libc handler" {
+                // The precise rule for handlers installed through libc: rt_sigreturn at
+                // libc's restorer (x86: the vDSO's trampolines) alone.
+                for site in install::libc_restorer() {
+                    policy = policy.pin(site.nr, site.ip);
+                }
+            }
+            Some(policy)
         }
 
         static HANDLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -671,6 +680,14 @@ mod matrix {
 
         /// Runs case `case` in this child under policy `p`; exits 0 when the call worked.
         pub fn child(p: &str, case: &str) -> ! {
+            if case == "libc handler" {
+                extern "C" fn on_usr1_libc(_: i32) {
+                    HANDLED.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                // SAFETY: a handler that only stores to an atomic, installed through libc
+                // (with libc's restorer) before the policy.
+                unsafe { libc::signal(libc::SIGUSR1, on_usr1_libc as *const () as usize) };
+            }
             let futex_word = if case == "futex" {
                 map_futex_file(&std::env::var("MATRIX_FUTEX").unwrap_or_default())
             } else {
@@ -697,6 +714,14 @@ mod matrix {
             let r: Result<usize, Errno> = unsafe {
                 match case {
                     "exit" => syscall_readonly!(nr::getppid),
+                    "libc handler" => {
+                        let pid = syscall_readonly!(nr::getpid).unwrap_or(0);
+                        match syscall_readonly!(nr::kill, pid, libc::SIGUSR1) {
+                            Ok(_) if HANDLED.load(std::sync::atomic::Ordering::SeqCst) => Ok(0),
+                            Ok(_) => Err(Errno::EINVAL),
+                            Err(e) => Err(e),
+                        }
+                    }
                     "handler" => {
                         let act = KSigaction {
                             handler: on_usr1 as *const () as usize,

@@ -432,6 +432,97 @@ pub fn libc_ranges() -> Vec<IpRange> {
     })
 }
 
+/// Where the C library's signal restorer makes its `rt_sigreturn` (x86_64 and x86): the pinned
+/// site a policy needs so that signal handlers installed **through libc** (`sigaction(3)`,
+/// `signal(3)`, std's own handlers) can return, without allowing libc's whole code.
+///
+/// Needed under every policy but std-friendly when the program installs handlers through
+/// libc; not for handlers installed with libsys's restorer ([`crate::sud::restorer`], already
+/// in [`manifest`]). Found by installing a handler for `SIGRTMAX` through libc, reading back
+/// the `sa_restorer` libc passed to the kernel (`rt_sigaction` with no new action), and putting
+/// the old action back; then reading the restorer's code up to its system call instruction.
+/// glibc on x86_64 passes its `__restore_rt` (`mov $15, %rax; syscall`). glibc on x86 passes no
+/// restorer when there is a vDSO, so the kernel returns through the vDSO's trampolines: the
+/// result is then [`vdso_trampolines`]. Empty where neither is found (and on the other
+/// architectures, whose vDSO trampolines are in [`VDSO_CALLS`]).
+#[cfg(all(feature = "std", feature = "outline"))]
+pub fn libc_restorer() -> Vec<crate::policy::Site> {
+    let mut out = Vec::new();
+    if !cfg!(any(target_arch = "x86_64", target_arch = "x86")) {
+        return out;
+    }
+    extern "C" fn ignore(_: core::ffi::c_int) {}
+    #[repr(C)]
+    struct KSigaction {
+        handler: usize,
+        flags: usize,
+        restorer: usize,
+        mask: u64,
+    }
+    const SA_RESTORER: usize = 0x0400_0000;
+    let sig = libc::SIGRTMAX();
+    let mut kernel = KSigaction {
+        handler: 0,
+        flags: 0,
+        restorer: 0,
+        mask: 0,
+    };
+    // SAFETY: zeroed `sigaction`s are valid values; libc installs and then restores the old
+    // action of a signal nobody sends (SIGRTMAX); rt_sigaction with a null new action only
+    // writes the current one into `kernel`.
+    unsafe {
+        let mut new: libc::sigaction = core::mem::zeroed();
+        let mut old: libc::sigaction = core::mem::zeroed();
+        new.sa_sigaction = ignore as *const () as usize;
+        if libc::sigaction(sig, &new, &mut old) != 0 {
+            return out;
+        }
+        let r = syscall!(
+            nr::rt_sigaction,
+            sig,
+            core::ptr::null::<KSigaction>(),
+            &raw mut kernel,
+            8usize
+        );
+        libc::sigaction(sig, &old, core::ptr::null_mut());
+        if r.is_err() {
+            return out;
+        }
+    }
+    if kernel.flags & SA_RESTORER == 0 || kernel.restorer == 0 {
+        out.extend(vdso_trampolines());
+        return out;
+    }
+    // The restorer's first 16 bytes: the number it loads (`mov $imm32, %eax` or
+    // `mov $imm32, %rax`), then `syscall` (x86_64) or `int $0x80` (x86).
+    // SAFETY: the restorer is code of a loaded object, readable.
+    let code = unsafe { core::slice::from_raw_parts(kernel.restorer as *const u8, 16) };
+    let insn: [u8; 2] = if cfg!(target_arch = "x86_64") {
+        [0x0f, 0x05]
+    } else {
+        [0xcd, 0x80]
+    };
+    let Some(at) = code.windows(2).position(|w| w == insn) else {
+        return out;
+    };
+    let loads = |n: usize| {
+        let imm = (n as u32).to_le_bytes();
+        code.windows(5)
+            .take(at)
+            .any(|w| w.first() == Some(&0xb8) && w.get(1..5) == Some(&imm[..]))
+            || code.windows(7).take(at).any(|w| {
+                w.get(..3) == Some(&[0x48, 0xc7, 0xc0][..]) && w.get(3..7) == Some(&imm[..])
+            })
+    };
+    if loads(nr::rt_sigreturn) {
+        out.push(crate::policy::Site {
+            nr: nr::rt_sigreturn as u32,
+            ip: (kernel.restorer + at + 2) as u64,
+        });
+    }
+    out
+}
+
 /// The executable `PT_LOAD` segments of the loaded objects whose name (`dlpi_name`, empty for
 /// the main program) `keep` accepts.
 #[cfg(feature = "std")]

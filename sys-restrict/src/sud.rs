@@ -11,6 +11,13 @@
 //! - for a call from one of the [`Dispatch::emulate`] ranges (the vDSO, whose fallbacks make
 //!   system calls of their own, or libc's code), makes the call on the caller's behalf from
 //!   the generic stub and writes the result where the caller expects it;
+//! - on x86, for a call reported at the vDSO's `__kernel_vsyscall` (where every `sysenter` and
+//!   32-bit `syscall` of any code is reported), makes it only if it is one of the vDSO's own
+//!   fallbacks and the vDSO is emulated, or if [`Dispatch::emulate_vsyscall`] says any: who
+//!   called `__kernel_vsyscall` is a word on the caller's stack, which it writes itself;
+//! - for a signal return (`rt_sigreturn`, x86's `sigreturn`) from an emulated range (libc's
+//!   restorer, for a handler installed through libc), makes it at the program's stack pointer,
+//!   so that the program's own frame is restored;
 //! - for any other call, applies the [`Dispatch::otherwise`] action: fail it with an errno
 //!   (written into the caller's result register: the call is not made), or end the process
 //!   with SIGSYS as seccomp's `KILL_PROCESS` would.

@@ -423,10 +423,11 @@ impl Policy {
         let n = self.arch.numbers();
         let ring = n.io_uring();
         let keep = |nr: &u32| self.io_uring || !ring.contains(nr);
-        let mut pinned: Vec<Site> = self
-            .pinned
-            .iter()
-            .filter(|s| keep(&s.nr))
+        // x32 numbers never match (`decide` refuses them first; the filter checks them only
+        // on the way to the regions).
+        let x32 = self.arch.x32_bit().unwrap_or(0);
+        let mut pinned: Vec<Site> = (self.pinned.iter())
+            .filter(|s| keep(&s.nr) && s.nr & x32 == 0)
             .copied()
             .collect();
         pinned.sort_unstable();
@@ -486,9 +487,9 @@ impl Policy {
     /// Compiles the policy into a seccomp filter.
     ///
     /// The program checks the arch word, then (on 32-bit architectures) that the high half of
-    /// the address is 0, then the x32 bit (x86_64); then it finds the number's pinned sites
-    /// with a binary search and compares the address, both 32-bit halves; then it tries the
-    /// regions in order.
+    /// the address is 0; then it finds the number's pinned sites with a binary search and
+    /// compares the address, both 32-bit halves; then it refuses x32 numbers (x86_64) and
+    /// io_uring's, and tries the regions in order.
     ///
     /// Fails on an `otherwise` of `Action::Errno(0)` or an errno above 4095, on a range whose
     /// start is above its end, if an address does not fit a 32-bit architecture or if the
@@ -543,18 +544,6 @@ impl Policy {
             c.a.load(arch.ip_high_offset());
             c.a.jump(Cond::Eq, 0, Target::Next, deny.into());
         }
-        c.a.load(offset::NR);
-        if let Some(bit) = arch.x32_bit() {
-            c.a.jump(Cond::Set, bit, deny.into(), Target::Next);
-        }
-        if !self.io_uring {
-            // io_uring_setup ..= io_uring_register: refused.
-            let [first, _, last] = arch.numbers().io_uring();
-            c.a.jump(Cond::Ge, first, Target::Next, past_ring.into());
-            c.a.jump(Cond::Gt, last, Target::Next, deny.into());
-            c.a.bind(past_ring);
-        }
-
         // Pinned sites: number → its addresses, found by a binary search on A (= nr).
         let regions_at = c.a.label();
         let mut by_nr: BTreeMap<u32, Vec<u64>> = BTreeMap::new();
@@ -562,6 +551,7 @@ impl Policy {
             by_nr.entry(s.nr).or_default().push(s.ip);
         }
         if !by_nr.is_empty() {
+            c.a.load(offset::NR);
             let groups: Vec<(u32, Vec<u64>)> = (by_nr.into_iter())
                 .map(|(nr, mut ips)| {
                     ips.sort_unstable();
@@ -572,6 +562,22 @@ impl Policy {
             c.sites(&groups, regions_at);
         }
         c.a.bind(regions_at);
+        // The pinned sites hold no x32 number and (unless asked for) no io_uring number: these
+        // checks are needed on the way to the regions only, off the path of a pinned call.
+        let x32 = arch.x32_bit();
+        if x32.is_some() || !self.io_uring {
+            c.a.load(offset::NR);
+        }
+        if let Some(bit) = x32 {
+            c.a.jump(Cond::Set, bit, deny.into(), Target::Next);
+        }
+        if !self.io_uring {
+            // io_uring_setup ..= io_uring_register: refused.
+            let [first, _, last] = arch.numbers().io_uring();
+            c.a.jump(Cond::Ge, first, Target::Next, past_ring.into());
+            c.a.jump(Cond::Gt, last, Target::Next, deny.into());
+            c.a.bind(past_ring);
+        }
 
         for r in regions.iter().filter(|r| !r.range.is_empty()) {
             let next = c.a.label();
@@ -813,6 +819,12 @@ impl Filter {
     /// What the kernel would do with this call (evaluated by [`eval::eval`]).
     pub fn eval(&self, data: &SeccompData) -> Result<Action, EvalError> {
         eval::eval(&self.insns, data, self.arch.endian()).map(Action::from_word)
+    }
+
+    /// As [`eval`](Filter::eval), with the number of instructions the call executes.
+    pub fn eval_counted(&self, data: &SeccompData) -> Result<(Action, usize), EvalError> {
+        eval::eval_counted(&self.insns, data, self.arch.endian())
+            .map(|(w, n)| (Action::from_word(w), n))
     }
 
     /// The program as text, as `seccomp-tools dump` shows it (also what `Display` prints).

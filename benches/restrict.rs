@@ -30,6 +30,30 @@ mod bench {
         Seccompiler(seccompiler::BpfProgram),
     }
 
+    /// The instructions a getppid from its stub executes in `prog` (`None`: no filter).
+    fn executed(kind: &Kind, site: u64) -> Option<usize> {
+        use libsys::restrict::bpf::Insn;
+        use libsys::restrict::eval::eval_counted;
+        let d = libsys::restrict::SeccompData::new(Arch::NATIVE, nr::getppid as u32, site);
+        match kind {
+            Kind::None => None,
+            Kind::Libsys(f) => f.eval_counted(&d).ok().map(|(_, n)| n),
+            Kind::Seccompiler(p) => {
+                let insns: Vec<Insn> = (p.iter())
+                    .map(|i| Insn {
+                        code: i.code,
+                        jt: i.jt,
+                        jf: i.jf,
+                        k: i.k,
+                    })
+                    .collect();
+                eval_counted(&insns, &d, Arch::NATIVE.endian())
+                    .ok()
+                    .map(|(_, n)| n)
+            }
+        }
+    }
+
     /// Nanoseconds per getppid in a forked child under `kind`.
     fn time_in_child(kind: &Kind, calls: u32) -> f64 {
         let mut fds = [0i32; 2];
@@ -118,6 +142,23 @@ mod bench {
             ("std-friendly (range + libc, ld.so)", std_friendly),
         ];
         let mut kinds: Vec<(String, Kind)> = vec![("no filter".to_string(), Kind::None)];
+        // The floor: a filter that reads the instruction pointer and allows everything (the
+        // kernel's cache cannot skip it, as it cannot skip any filter that reads the address).
+        {
+            use libsys::restrict::bpf::Insn;
+            let floor = Filter::new(
+                arch,
+                vec![
+                    Insn::load(arch.ip_low_offset()),
+                    Insn::ret(Action::Allow.word()),
+                ],
+            )
+            .expect("a valid program");
+            kinds.push((
+                "reads the IP, allows all, 2 insns".to_string(),
+                Kind::Libsys(floor),
+            ));
+        }
         for (name, p) in policies {
             let f = with_vdso(p).compile().expect("the policy compiles");
             kinds.push((
@@ -163,13 +204,20 @@ mod bench {
                 ratios[i].push(this[i] / this[0]);
             }
         }
-        println!("| filter | ns/call | x no filter (median of same-round ratios) | + ns |");
-        println!("|---|---:|---:|---:|");
+        let site = manifest
+            .iter()
+            .find(|s| s.nr == Some(nr::getppid as u32))
+            .map_or(0, |s| s.ip);
+        println!(
+            "| filter | ns/call | x no filter (median of same-round ratios) | + ns | insns executed |"
+        );
+        println!("|---|---:|---:|---:|---:|");
         let base = median(&mut ns[0].clone());
-        for (i, (name, _)) in kinds.iter().enumerate() {
+        for (i, (name, kind)) in kinds.iter().enumerate() {
             let t = median(&mut ns[i]);
             let r = median(&mut ratios[i]);
-            println!("| {name} | {t:.1} | {r:.3} | {:+.1} |", t - base);
+            let n = executed(kind, site).map_or("-".to_string(), |n| n.to_string());
+            println!("| {name} | {t:.1} | {r:.3} | {:+.1} | {n} |", t - base);
         }
     }
 }

@@ -17,7 +17,7 @@ use sys_restrict::bpf::{self, Insn};
 use sys_restrict::dump::Dump;
 use sys_restrict::eval::{self, EvalError};
 use sys_restrict::policy::Generic;
-use sys_restrict::{Action, IpRange, Policy, Stub};
+use sys_restrict::{Action, CompileError, IpRange, Policy, Stub};
 
 /// Reads the input front to back; past the end it reads zeros.
 struct Bytes<'a>(&'a [u8]);
@@ -113,7 +113,27 @@ fn policy(data: &[u8]) {
         let base = bases[usize::from(b.u8()) % bases.len()];
         base.saturating_add(u64::from(b.u16())).min(limit)
     };
-    let numbers = [0u32, 1, 20, 39, 228, 4000, 5000, 0x4000_0027, u32::MAX];
+    let numbers = [
+        0u32,
+        1,
+        7,
+        20,
+        39,
+        60,
+        128,
+        219,
+        228,
+        231,
+        425,
+        426,
+        427,
+        428,
+        4000,
+        4253,
+        5000,
+        0x4000_0027,
+        u32::MAX,
+    ];
     let nr = |b: &mut Bytes<'_>| numbers[usize::from(b.u8()) % numbers.len()];
 
     let mut manifest = Vec::new();
@@ -133,7 +153,13 @@ fn policy(data: &[u8]) {
     };
     let mut p = Policy::pinned(arch, &manifest, generic).otherwise(otherwise);
     for _ in 0..b.u8() % 6 {
-        let (start, end) = (addr(&mut b), addr(&mut b));
+        let (x, y) = (addr(&mut b), addr(&mut b));
+        // Mostly in order; a reversed range (x > y, one case in eight) must be refused.
+        let (start, end) = if b.u8() % 8 == 0 {
+            (x, y)
+        } else {
+            (x.min(y), x.max(y))
+        };
         let range = IpRange::new(start, end);
         p = match b.u8() % 3 {
             0 => p.allow_range(range),
@@ -146,6 +172,15 @@ fn policy(data: &[u8]) {
     }
     let filter = match p.compile() {
         Ok(f) => f,
+        // Bad input is refused, and only bad input.
+        Err(CompileError::BadErrno { errno }) => {
+            assert!(errno == 0 || errno > 4095, "{p:?}");
+            return;
+        }
+        Err(CompileError::ReversedRange { range }) => {
+            assert!(range.start > range.end, "{p:?}");
+            return;
+        }
         Err(e) => panic!("{p:?} does not compile: {e}"),
     };
     bpf::validate(filter.insns()).unwrap();

@@ -291,6 +291,70 @@ impl Arch {
     }
 }
 
+/// The system call numbers a policy treats specially, on one architecture (each
+/// architecture's `unistd` table, Linux 6.18): see [`Policy`](crate::Policy)'s "always
+/// allowed" and io_uring rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Numbers {
+    /// `exit`.
+    pub exit: u32,
+    /// `exit_group`.
+    pub exit_group: u32,
+    /// `restart_syscall`: what the kernel makes a call interrupted by a stop (or a handler
+    /// with `SA_RESTART`) continue as, from the original call's instruction.
+    pub restart_syscall: u32,
+    /// `rt_sigreturn`.
+    pub rt_sigreturn: u32,
+    /// `sigreturn`, where the architecture has it.
+    pub sigreturn: Option<u32>,
+    /// The first of `io_uring_setup`, `io_uring_enter`, `io_uring_register` (consecutive
+    /// everywhere).
+    pub io_uring_setup: u32,
+}
+
+impl Numbers {
+    /// `io_uring_setup`, `io_uring_enter`, `io_uring_register`.
+    pub const fn io_uring(self) -> [u32; 3] {
+        let s = self.io_uring_setup;
+        [s, s + 1, s + 2]
+    }
+}
+
+impl Arch {
+    /// This architecture's [`Numbers`].
+    ///
+    /// ```
+    /// use sys_restrict::Arch;
+    ///
+    /// assert_eq!(Arch::X86_64.numbers().restart_syscall, 219);
+    /// assert_eq!(Arch::AARCH64.numbers().io_uring(), [425, 426, 427]);
+    /// ```
+    pub const fn numbers(self) -> Numbers {
+        // (exit, exit_group, restart_syscall, rt_sigreturn, sigreturn, io_uring_setup)
+        let (exit, exit_group, restart_syscall, rt_sigreturn, sigreturn, io_uring_setup) =
+            match self.audit {
+                audit::X86_64 => (60, 231, 219, 15, None, 425),
+                audit::I386 => (1, 252, 0, 173, Some(119), 425),
+                audit::ARM => (1, 248, 0, 173, Some(119), 425),
+                audit::PPC64LE => (1, 234, 0, 172, Some(119), 425),
+                audit::S390X => (1, 248, 7, 173, Some(119), 425),
+                audit::MIPSEL => (4001, 4246, 4253, 4193, Some(4119), 4425),
+                audit::MIPSEL64 => (5058, 5205, 5213, 5211, None, 5425),
+                audit::MIPSEL64N32 => (6058, 6205, 6214, 6211, None, 6425),
+                // aarch64, riscv64, loongarch64: the generic table.
+                _ => (93, 94, 128, 139, None, 425),
+            };
+        Numbers {
+            exit,
+            exit_group,
+            restart_syscall,
+            rt_sigreturn,
+            sigreturn,
+            io_uring_setup,
+        }
+    }
+}
+
 impl fmt::Display for Arch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name)
@@ -403,6 +467,19 @@ mod tests {
             Arch::NATIVE.endian() == Endian::Big,
             cfg!(target_endian = "big")
         );
+    }
+
+    #[test]
+    fn numbers_match_the_native_table() {
+        let n = Arch::NATIVE.numbers();
+        let by = |name| sys_core::nr::by_name(name).map(|v| v as u32);
+        assert_eq!(Some(n.exit), by("exit"));
+        assert_eq!(Some(n.exit_group), by("exit_group"));
+        assert_eq!(Some(n.restart_syscall), by("restart_syscall"));
+        assert_eq!(Some(n.rt_sigreturn), by("rt_sigreturn"));
+        assert_eq!(n.sigreturn, by("sigreturn"));
+        let ring = ["io_uring_setup", "io_uring_enter", "io_uring_register"].map(by);
+        assert_eq!(ring, n.io_uring().map(Some));
     }
 
     #[test]

@@ -91,6 +91,31 @@ pub fn eval(program: &[Insn], data: &SeccompData, endian: Endian) -> Result<u32,
 
 /// As [`eval`], over the struct's raw 64 bytes.
 pub fn eval_bytes(program: &[Insn], data: &[u8; 64], endian: Endian) -> Result<u32, EvalError> {
+    run(program, data, endian).map(|(word, _)| word)
+}
+
+/// As [`eval`], and how many instructions the program executed for this call (the return
+/// included): what a call costs in the filter itself, on the path it takes.
+///
+/// ```
+/// use sys_restrict::arch::{Arch, SeccompData};
+/// use sys_restrict::bpf::Insn;
+/// use sys_restrict::eval::eval_counted;
+///
+/// let program = [Insn::load(0), Insn::stmt(0x16, 0)]; // return A
+/// let d = SeccompData::new(Arch::X86_64, 39, 0);
+/// assert_eq!(eval_counted(&program, &d, Arch::X86_64.endian()), Ok((39, 2)));
+/// ```
+pub fn eval_counted(
+    program: &[Insn],
+    data: &SeccompData,
+    endian: Endian,
+) -> Result<(u32, usize), EvalError> {
+    run(program, &data.to_bytes(endian), endian)
+}
+
+fn run(program: &[Insn], data: &[u8; 64], endian: Endian) -> Result<(u32, usize), EvalError> {
+    let mut steps = 0usize;
     let mut a: u32 = 0;
     let mut x: u32 = 0;
     let mut mem = [0u32; 16];
@@ -103,6 +128,7 @@ pub fn eval_bytes(program: &[Insn], data: &[u8; 64], endian: Endian) -> Result<u
         };
         prev = at;
         pc += 1;
+        steps += 1;
         let k = insn.k;
         let code = insn.code;
         if !op::seccomp_accepts(code) {
@@ -120,8 +146,8 @@ pub fn eval_bytes(program: &[Insn], data: &[u8; 64], endian: Endian) -> Result<u
             op::STX => *slot(&mut mem, k, at)? = x,
             c if c == op::MISC | op::TAX => x = a,
             c if c == op::MISC | op::TXA => a = x,
-            c if c == op::RET | op::K => return Ok(k),
-            c if c == op::RET | op::A => return Ok(a),
+            c if c == op::RET | op::K => return Ok((k, steps)),
+            c if c == op::RET | op::A => return Ok((a, steps)),
             c if c == op::JMP | op::JA => {
                 pc = pc.saturating_add(k as usize);
             }

@@ -139,12 +139,7 @@ mod off {
     pub(super) const SIGMASK: usize = GREGS + 88;
 }
 
-/// The old `sigreturn`, made by libc's restorer for a handler without `SA_SIGINFO` (x86 only:
-/// x86_64 has none; `usize::MAX` matches no call).
-#[cfg(target_arch = "x86")]
-const OLD_SIGRETURN: usize = nr::sigreturn;
-#[cfg(target_arch = "x86_64")]
-const OLD_SIGRETURN: usize = usize::MAX;
+use crate::sud::{OLD_SIGRETURN, sigreturn_at};
 
 /// Starts intercepting every system call of the calling thread, and of every thread and
 /// process it creates from now on: installs libsys's SIGSYS handler (replacing any) and turns
@@ -341,31 +336,6 @@ unsafe extern "C" fn clone_trampoline(ctx: *const CloneCtx) -> usize {
         set_sud = const PR_SET_SYSCALL_USER_DISPATCH,
         on = const PR_SYS_DISPATCH_ON,
         sigprocmask = const nr::rt_sigprocmask,
-    )
-}
-
-/// The call `nr` (`rt_sigreturn`) with the stack pointer at `sp`: the program's signal frame
-/// is at `sp - 8`.
-#[cfg(target_arch = "x86_64")]
-#[unsafe(naked)]
-#[unsafe(link_section = "libsys_stubs")]
-unsafe extern "C" fn sigreturn_at(sp: usize, nr: usize) -> ! {
-    core::arch::naked_asm!("mov rsp, rdi", "mov eax, esi", "syscall", "ud2")
-}
-
-/// The call `nr` with the stack pointer at `sp`, through `int 0x80`: `rt_sigreturn` finds the
-/// program's frame at `sp - 4` (the handler's `ret` popped its return address), the old
-/// `sigreturn` at `sp - 8` (the restorer popped the signal number too); both as
-/// `arch/x86/kernel/signal_32.c` (and the compat `sys32_*sigreturn`) read it.
-#[cfg(target_arch = "x86")]
-#[unsafe(naked)]
-#[unsafe(link_section = "libsys_stubs")]
-unsafe extern "C" fn sigreturn_at(sp: usize, nr: usize) -> ! {
-    core::arch::naked_asm!(
-        "mov eax, [esp + 8]",
-        "mov esp, [esp + 4]",
-        "int 0x80",
-        "ud2"
     )
 }
 

@@ -44,15 +44,39 @@
 //! # Ok::<(), sys_restrict::CompileError>(())
 //! ```
 //!
+//! # Rules every policy applies
+//! - `exit`, `exit_group` and pinned signal returns survive [`Policy::only_numbers`];
+//!   `restart_syscall` is allowed wherever a call is (the kernel restarts interrupted sleeps,
+//!   futex waits and polls with it, from the original call's instruction).
+//! - `io_uring_setup`, `io_uring_enter` and `io_uring_register` are refused unless the policy
+//!   asks for them ([`Policy::allow_io_uring`]): a ring's operations never pass through
+//!   seccomp. [`install::restrict`] refuses to install while the process holds a ring.
+//! - `Action::Errno(0)`, `Errno(> 4095)` and a range whose start is above its end are
+//!   [`CompileError`]s; numbers the architecture lacks are [`Filter::warnings`].
+//! - The vDSO rule ([`install::vdso_numbers`]) is exactly the calls the vDSO's code makes
+//!   (`tests/vdso_calls.rs` reads the running vDSO on x86_64 and x86).
+//!
+//! # x86
+//! Every fast system call of an i386 task (`sysenter`, a 32-bit `syscall` on AMD CPUs) is
+//! reported at the vDSO's landing pad in `__kernel_vsyscall`, wherever its instruction is: a
+//! filter cannot tell an attacker's own `syscall` from libc's call through the vDSO. libsys's
+//! stubs use `int $0x80`, reported where they are, so strict policies allow only the vDSO's
+//! clock fallbacks there; std-friendly must allow any number there (glibc's calls arrive
+//! there), so on x86 it refuses only `int $0x80` from outside libc and the stubs.
+//!
 //! # What it is not
 //! It shrinks the attack surface — shellcode's own `syscall` instruction, a `libc::syscall`
 //! or an `asm!` outside the stubs is refused — but it is not a security boundary against code
 //! that can already jump to arbitrary addresses: such code can jump to a stub (in range mode
-//! to any stub with any number; in pinned mode to the stub of the number it wants). A filter
-//! is inherited across `fork` and `execve`, but the addresses it names belong to this program:
-//! a program started with `execve` afterwards runs under a filter for someone else's layout.
-//! Testing under qemu-user is impossible (the filter would apply to qemu itself), which is
-//! why the filters are generated and evaluated for every architecture as data.
+//! to any stub with any number; in pinned mode to the stub of the number it wants, if the
+//! program uses that number). Open by design: that jump; on x86 the landing pad (the numbers
+//! allowed from the vDSO); `ptrace`, `process_vm_writev` and `/proc/self/mem` if the policy
+//! allows the calls that reach them (leave them out of the allow-list); io_uring if asked
+//! for; an allowed signal return reached with a forged frame. A filter is inherited across
+//! `fork` and `execve`, but the addresses it names belong to this program: a program started
+//! with `execve` afterwards runs under a filter for someone else's layout. Testing under
+//! qemu-user is impossible (the filter would apply to qemu itself), which is why the filters
+//! are generated and evaluated for every architecture as data.
 //!
 //! Reading the instruction pointer costs a filter about 45–55 ns per system call on x86_64,
 //! almost independent of the filter's length.
@@ -98,7 +122,7 @@ pub fn vdso_range() -> Option<core::ops::Range<usize>> {
 
 pub use action::Action;
 pub use arch::{Arch, SeccompData};
-pub use policy::{CompileError, Filter, IpRange, Policy, Site, Stub};
+pub use policy::{CompileError, Filter, IpRange, Policy, Site, Stub, Warning};
 
 /// The README's examples, compiled and run as doctests of this crate.
 #[cfg(doctest)]

@@ -157,6 +157,18 @@ fn sorted(numbers: impl IntoIterator<Item = u32>) -> Vec<u32> {
 /// Why a policy could not be compiled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompileError {
+    /// `Action::Errno(0)` (a refused call would return 0 and read as success) or an errno
+    /// above 4095 (the kernel would cap it at 4095), as the `otherwise` action.
+    BadErrno {
+        /// The errno.
+        errno: u16,
+    },
+    /// A range whose start is above its end (`IpRange::new(end, start)` by mistake): it would
+    /// allow nothing.
+    ReversedRange {
+        /// The range.
+        range: IpRange,
+    },
     /// An address above 4 GiB in a policy for a 32-bit architecture.
     AddressTooWide {
         /// The address.
@@ -171,6 +183,18 @@ pub enum CompileError {
 impl fmt::Display for CompileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            CompileError::BadErrno { errno: 0 } => f.write_str(
+                "Action::Errno(0) would make refused calls return 0, which reads as success",
+            ),
+            CompileError::BadErrno { errno } => {
+                write!(
+                    f,
+                    "errno {errno} is above 4095, the largest the kernel returns"
+                )
+            }
+            CompileError::ReversedRange { range } => {
+                write!(f, "range {range:?} starts above its end")
+            }
             CompileError::AddressTooWide { address } => {
                 write!(f, "address {address:#x} does not fit a 32-bit architecture")
             }
@@ -181,6 +205,28 @@ impl fmt::Display for CompileError {
 }
 
 impl core::error::Error for CompileError {}
+
+/// Something a compiled policy does that is probably not what was meant; the filter works as
+/// written ([`Filter::warnings`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Warning {
+    /// A number this architecture has no system call for (checked for [`Arch::NATIVE`] only,
+    /// whose table is compiled in): its rules are dead.
+    UnknownNumber {
+        /// The number.
+        nr: u32,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::UnknownNumber { nr } => {
+                write!(f, "no system call has number {nr} on this architecture")
+            }
+        }
+    }
+}
 
 impl From<AsmError> for CompileError {
     fn from(e: AsmError) -> CompileError {
@@ -233,6 +279,7 @@ pub struct Policy {
     pinned: Vec<Site>,
     regions: Vec<Region>,
     otherwise: Action,
+    io_uring: bool,
 }
 
 impl Policy {
@@ -243,6 +290,7 @@ impl Policy {
             pinned: Vec::new(),
             regions: Vec::new(),
             otherwise: Action::KillProcess,
+            io_uring: false,
         }
     }
 
@@ -293,10 +341,24 @@ impl Policy {
     /// (3) Limits the rules added so far to the numbers in `numbers` (pinned sites of other
     /// numbers are dropped, regions keep only these numbers). Rules added afterwards are not
     /// limited: add the vDSO after this to let it make its calls whatever the list says.
+    ///
+    /// Whatever the list, the calls a program needs to end and to return from its own
+    /// signal handlers stay allowed from their own rules: pinned sites of `exit`,
+    /// `exit_group`, `rt_sigreturn`, `sigreturn` and `restart_syscall` are kept, and regions
+    /// keep `exit` and `exit_group` (an allow-list without them killed the program at its
+    /// exit). `rt_sigreturn` is kept only where it is pinned (libsys's restorer, see
+    /// `install::manifest`), never added to a region: from a region it would let a forged
+    /// signal frame in (SROP).
     pub fn only_numbers(mut self, numbers: &[u32]) -> Policy {
-        let list = sorted(numbers.iter().copied());
+        let n = self.arch.numbers();
+        let list = sorted(numbers.iter().copied().chain([n.exit, n.exit_group]));
         let listed = |nr: &u32| list.binary_search(nr).is_ok();
-        self.pinned.retain(|s| listed(&s.nr));
+        let kept = [n.rt_sigreturn, n.restart_syscall]
+            .into_iter()
+            .chain(n.sigreturn);
+        let kept: Vec<u32> = kept.collect();
+        self.pinned
+            .retain(|s| listed(&s.nr) || kept.contains(&s.nr));
         for r in &mut self.regions {
             r.numbers = Some(match r.numbers.take() {
                 None => list.clone(),
@@ -304,6 +366,24 @@ impl Policy {
             });
         }
         self
+    }
+
+    /// Allows `io_uring_setup`, `io_uring_enter` and `io_uring_register` wherever the rules
+    /// allow them. Without this, every policy refuses the three whatever its rules say (a
+    /// stub for them in the manifest is not enough), because the operations a ring performs
+    /// never pass through seccomp: with a ring, a program can open, write, create
+    /// directories, connect sockets… with no system call the filter sees. Asking for them
+    /// opens every operation io_uring offers (`IORING_OP_*`), whatever the rest of the
+    /// policy says. A ring created *before* the policy is installed keeps working either
+    /// way (`install::restrict` refuses to install while the process holds one).
+    pub fn allow_io_uring(mut self) -> Policy {
+        self.io_uring = true;
+        self
+    }
+
+    /// Whether [`allow_io_uring`](Policy::allow_io_uring) was asked for.
+    pub fn allows_io_uring(&self) -> bool {
+        self.io_uring
     }
 
     /// What happens to calls no rule allows (initially [`Action::KillProcess`]).
@@ -332,6 +412,53 @@ impl Policy {
         self.otherwise
     }
 
+    /// The rules as the filter applies them: without io_uring's numbers (unless
+    /// [`allow_io_uring`](Policy::allow_io_uring)), and with `restart_syscall` allowed from
+    /// every address a rule allows — the kernel restarts an interrupted call (after a stop
+    /// and continue, for example) as `restart_syscall` made by the original call's
+    /// instruction, so refusing it there broke `clock_nanosleep`, `nanosleep`, `futex` waits
+    /// and `poll` (it only resumes the calling thread's interrupted call, or fails `EINTR`).
+    /// Pinned sites less than 64 KiB apart count as one span for it (the stubs section).
+    fn effective(&self) -> (Vec<Site>, Vec<Region>) {
+        let n = self.arch.numbers();
+        let ring = n.io_uring();
+        let keep = |nr: &u32| self.io_uring || !ring.contains(nr);
+        // x32 numbers never match (`decide` refuses them first; the filter checks them only
+        // on the way to the regions).
+        let x32 = self.arch.x32_bit().unwrap_or(0);
+        let mut pinned: Vec<Site> = (self.pinned.iter())
+            .filter(|s| keep(&s.nr) && s.nr & x32 == 0)
+            .copied()
+            .collect();
+        pinned.sort_unstable();
+        pinned.dedup();
+        let mut regions: Vec<Region> = (self.regions.iter())
+            .map(|r| Region {
+                range: r.range,
+                numbers: r.numbers.as_ref().map(|list| {
+                    sorted(list.iter().copied().filter(keep).chain([n.restart_syscall]))
+                }),
+            })
+            .collect();
+        // restart_syscall from the spans of pinned sites (sites less than 64 KiB apart form
+        // one span: the stubs section, the vDSO's trampolines): a few range checks rather
+        // than one per site.
+        let mut ips: Vec<u64> = self.pinned.iter().map(|s| s.ip).collect();
+        ips.sort_unstable();
+        let mut spans: Vec<(u64, u64)> = Vec::new();
+        for ip in ips {
+            match spans.last_mut() {
+                Some((_, last)) if ip - *last < 0x1_0000 => *last = ip,
+                _ => spans.push((ip, ip)),
+            }
+        }
+        regions.extend(spans.into_iter().map(|(first, last)| Region {
+            range: IpRange::new(first.wrapping_sub(1), last),
+            numbers: Some(alloc::vec![n.restart_syscall]),
+        }));
+        (pinned, regions)
+    }
+
     /// The policy's decision for one call, computed directly (the reference the compiled
     /// filter is tested against).
     pub fn decide(&self, data: &SeccompData) -> Action {
@@ -345,8 +472,12 @@ impl Policy {
         if self.arch.x32_bit().is_some_and(|bit| nr & bit != 0) {
             return self.otherwise;
         }
-        if self.pinned.iter().any(|s| s.nr == nr && s.ip == ip)
-            || self.regions.iter().any(|r| r.allows(nr, ip))
+        if !self.io_uring && self.arch.numbers().io_uring().contains(&nr) {
+            return self.otherwise;
+        }
+        let (pinned, regions) = self.effective();
+        if pinned.iter().any(|s| s.nr == nr && s.ip == ip)
+            || regions.iter().any(|r| r.allows(nr, ip))
         {
             return Action::Allow;
         }
@@ -356,15 +487,41 @@ impl Policy {
     /// Compiles the policy into a seccomp filter.
     ///
     /// The program checks the arch word, then (on 32-bit architectures) that the high half of
-    /// the address is 0, then the x32 bit (x86_64); then it finds the number's pinned sites
-    /// with a binary search and compares the address, both 32-bit halves; then it tries the
-    /// regions in order. Fails if an address does not fit a 32-bit architecture or the
-    /// program would exceed 4096 instructions.
+    /// the address is 0; then it finds the number's pinned sites with a binary search and
+    /// compares the address, both 32-bit halves; then it refuses x32 numbers (x86_64) and
+    /// io_uring's, and tries the regions in order.
+    ///
+    /// Fails on an `otherwise` of `Action::Errno(0)` or an errno above 4095, on a range whose
+    /// start is above its end, if an address does not fit a 32-bit architecture or if the
+    /// program would exceed 4096 instructions. Numbers the architecture does not have are
+    /// reported in [`Filter::warnings`].
     pub fn compile(&self) -> Result<Filter, CompileError> {
         let arch = self.arch;
+        if let Action::Errno(errno) = self.otherwise
+            && (errno == 0 || errno > 4095)
+        {
+            return Err(CompileError::BadErrno { errno });
+        }
+        if let Some(r) = self.regions.iter().find(|r| r.range.start > r.range.end) {
+            return Err(CompileError::ReversedRange { range: r.range });
+        }
+        let mut warnings = Vec::new();
+        if arch == Arch::NATIVE {
+            let numbers = (self.pinned.iter().map(|s| s.nr)).chain(
+                self.regions
+                    .iter()
+                    .flat_map(|r| r.numbers.iter().flatten().copied()),
+            );
+            for nr in sorted(numbers) {
+                if sys_core::nr::name(nr as usize).is_none() {
+                    warnings.push(Warning::UnknownNumber { nr });
+                }
+            }
+        }
+        let (pinned, regions) = self.effective();
         if !arch.is_64bit() {
-            let addresses = (self.pinned.iter().map(|s| s.ip)).chain(
-                (self.regions.iter())
+            let addresses = (pinned.iter().map(|s| s.ip)).chain(
+                (regions.iter())
                     .filter(|r| !r.range.is_empty())
                     .flat_map(|r| [r.range.start, r.range.end]),
             );
@@ -379,6 +536,7 @@ impl Policy {
             arch,
         };
         let (allow, deny, kill) = (c.a.label(), c.a.label(), c.a.label());
+        let past_ring = c.a.label();
 
         c.a.load(offset::ARCH);
         c.a.jump(Cond::Eq, arch.audit(), Target::Next, kill.into());
@@ -386,18 +544,14 @@ impl Policy {
             c.a.load(arch.ip_high_offset());
             c.a.jump(Cond::Eq, 0, Target::Next, deny.into());
         }
-        c.a.load(offset::NR);
-        if let Some(bit) = arch.x32_bit() {
-            c.a.jump(Cond::Set, bit, deny.into(), Target::Next);
-        }
-
         // Pinned sites: number → its addresses, found by a binary search on A (= nr).
-        let regions = c.a.label();
+        let regions_at = c.a.label();
         let mut by_nr: BTreeMap<u32, Vec<u64>> = BTreeMap::new();
-        for s in &self.pinned {
+        for s in &pinned {
             by_nr.entry(s.nr).or_default().push(s.ip);
         }
         if !by_nr.is_empty() {
+            c.a.load(offset::NR);
             let groups: Vec<(u32, Vec<u64>)> = (by_nr.into_iter())
                 .map(|(nr, mut ips)| {
                     ips.sort_unstable();
@@ -405,11 +559,27 @@ impl Policy {
                     (nr, ips)
                 })
                 .collect();
-            c.sites(&groups, regions);
+            c.sites(&groups, regions_at);
         }
-        c.a.bind(regions);
+        c.a.bind(regions_at);
+        // The pinned sites hold no x32 number and (unless asked for) no io_uring number: these
+        // checks are needed on the way to the regions only, off the path of a pinned call.
+        let x32 = arch.x32_bit();
+        if x32.is_some() || !self.io_uring {
+            c.a.load(offset::NR);
+        }
+        if let Some(bit) = x32 {
+            c.a.jump(Cond::Set, bit, deny.into(), Target::Next);
+        }
+        if !self.io_uring {
+            // io_uring_setup ..= io_uring_register: refused.
+            let [first, _, last] = arch.numbers().io_uring();
+            c.a.jump(Cond::Ge, first, Target::Next, past_ring.into());
+            c.a.jump(Cond::Gt, last, Target::Next, deny.into());
+            c.a.bind(past_ring);
+        }
 
-        for r in self.regions.iter().filter(|r| !r.range.is_empty()) {
+        for r in regions.iter().filter(|r| !r.range.is_empty()) {
             let next = c.a.label();
             c.range(r.range, next);
             match &r.numbers {
@@ -432,7 +602,12 @@ impl Policy {
 
         let insns = c.a.finish()?;
         crate::bpf::validate(&insns).map_err(CompileError::Invalid)?;
-        Ok(Filter { arch, insns })
+        Ok(Filter {
+            arch,
+            insns,
+            warnings,
+            io_uring: self.io_uring,
+        })
     }
 }
 
@@ -602,13 +777,33 @@ impl Compiler {
 pub struct Filter {
     arch: Arch,
     insns: Vec<Insn>,
+    warnings: Vec<Warning>,
+    io_uring: bool,
 }
 
 impl Filter {
     /// A filter from a program written by hand (checked as the kernel would).
     pub fn new(arch: Arch, insns: Vec<Insn>) -> Result<Filter, Invalid> {
         crate::bpf::validate(&insns)?;
-        Ok(Filter { arch, insns })
+        Ok(Filter {
+            arch,
+            insns,
+            warnings: Vec::new(),
+            io_uring: false,
+        })
+    }
+
+    /// Whether the policy asked for io_uring ([`Policy::allow_io_uring`]); `false` for a
+    /// filter made with [`Filter::new`]. `install::restrict` refuses to install a filter
+    /// without it while the process holds a ring.
+    pub fn allows_io_uring(&self) -> bool {
+        self.io_uring
+    }
+
+    /// What [`Policy::compile`] noticed and let through (numbers the architecture does not
+    /// have); empty for a filter made with [`Filter::new`].
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// The architecture the filter is for.
@@ -624,6 +819,12 @@ impl Filter {
     /// What the kernel would do with this call (evaluated by [`eval::eval`]).
     pub fn eval(&self, data: &SeccompData) -> Result<Action, EvalError> {
         eval::eval(&self.insns, data, self.arch.endian()).map(Action::from_word)
+    }
+
+    /// As [`eval`](Filter::eval), with the number of instructions the call executes.
+    pub fn eval_counted(&self, data: &SeccompData) -> Result<(Action, usize), EvalError> {
+        eval::eval_counted(&self.insns, data, self.arch.endian())
+            .map(|(w, n)| (Action::from_word(w), n))
     }
 
     /// The program as text, as `seccomp-tools dump` shows it (also what `Display` prints).

@@ -11,6 +11,13 @@
 //! - for a call from one of the [`Dispatch::emulate`] ranges (the vDSO, whose fallbacks make
 //!   system calls of their own, or libc's code), makes the call on the caller's behalf from
 //!   the generic stub and writes the result where the caller expects it;
+//! - on x86, for a call reported at the vDSO's `__kernel_vsyscall` (where every `sysenter` and
+//!   32-bit `syscall` of any code is reported), makes it only if it is one of the vDSO's own
+//!   fallbacks and the vDSO is emulated, or if [`Dispatch::emulate_vsyscall`] says any: who
+//!   called `__kernel_vsyscall` is a word on the caller's stack, which it writes itself;
+//! - for a signal return (`rt_sigreturn`, x86's `sigreturn`) from an emulated range (libc's
+//!   restorer, for a handler installed through libc), makes it at the program's stack pointer,
+//!   so that the program's own frame is restored;
 //! - for any other call, applies the [`Dispatch::otherwise`] action: fail it with an errno
 //!   (written into the caller's result register: the call is not made), or end the process
 //!   with SIGSYS as seccomp's `KILL_PROCESS` would.
@@ -30,7 +37,7 @@
 //! Like the seccomp policies this shrinks the attack surface; it is no boundary against code
 //! that can write the selector or jump into a stub.
 
-use core::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 use sys_core::{Errno, nr, syscall, syscall_readonly};
 
 /// `SYSCALL_DISPATCH_FILTER_ALLOW`: the selector value that lets every call through.
@@ -72,6 +79,12 @@ struct Settings {
     /// x86: the vDSO's `__kernel_vsyscall`, through which libc and the vDSO's own fallbacks
     /// make every system call (0: none, or x86_64).
     vsyscall: AtomicUsize,
+    /// x86: whether every call reported at `__kernel_vsyscall` is made
+    /// ([`Dispatch::emulate_vsyscall`]).
+    vsyscall_any: AtomicBool,
+    /// x86: the numbers the vDSO's own code makes through `__kernel_vsyscall`
+    /// (`install::vdso_numbers`; `usize::MAX`: unused slot).
+    vdso_own: [AtomicUsize; 8],
     /// `0`: kill; otherwise the errno value.
     errno: AtomicUsize,
 }
@@ -81,9 +94,16 @@ struct Settings {
     reason = "an array initialiser"
 )]
 const EMPTY: (AtomicUsize, AtomicUsize) = (AtomicUsize::new(0), AtomicUsize::new(0));
+#[allow(
+    clippy::declare_interior_mutable_const,
+    reason = "an array initialiser"
+)]
+const NONE: AtomicUsize = AtomicUsize::new(usize::MAX);
 static SETTINGS: Settings = Settings {
     ranges: [EMPTY; MAX_RANGES],
     vsyscall: AtomicUsize::new(0),
+    vsyscall_any: AtomicBool::new(false),
+    vdso_own: [NONE; 8],
     errno: AtomicUsize::new(0),
 };
 
@@ -109,6 +129,7 @@ pub struct Dispatch {
     ranges: [(usize, usize); MAX_RANGES],
     len: usize,
     otherwise: Otherwise,
+    vsyscall_any: bool,
 }
 
 impl Dispatch {
@@ -118,6 +139,7 @@ impl Dispatch {
             ranges: [(0, 0); MAX_RANGES],
             len: 0,
             otherwise,
+            vsyscall_any: false,
         }
     }
 
@@ -130,6 +152,23 @@ impl Dispatch {
             *slot = (range.start, range.end);
             self.len += 1;
         }
+        self
+    }
+
+    /// x86: makes every call reported at the vDSO's `__kernel_vsyscall`, whatever its number.
+    ///
+    /// glibc makes nearly all its calls through `__kernel_vsyscall`, so emulating libc's code
+    /// on x86 needs this. But every fast system call — `sysenter`, or a 32-bit `syscall` on AMD
+    /// CPUs — is reported there, wherever its instruction is (the kernel puts the instruction
+    /// pointer at the vDSO's landing pad), and who called `__kernel_vsyscall` is only a word
+    /// on the caller's stack, which the caller controls: with this, code of any origin makes
+    /// any call with its own `sysenter` or `syscall`. Without it, a call reported there is
+    /// made only if it is one of the vDSO's own fallbacks (`install::vdso_numbers`) and the
+    /// vDSO is an [`emulate`](Dispatch::emulate)d range; any other gets
+    /// [`otherwise`](Dispatch::otherwise). No effect on x86_64.
+    #[must_use]
+    pub fn emulate_vsyscall(mut self) -> Dispatch {
+        self.vsyscall_any = true;
         self
     }
 
@@ -169,6 +208,14 @@ pub fn enable(d: &Dispatch, selector: Option<&'static Selector>) -> Result<(), E
             .and_then(|v| v.lookup("__kernel_vsyscall", Some("LINUX_2.5")))
             .map_or(0, |p| p.as_ptr() as usize);
         SETTINGS.vsyscall.store(vsyscall, Ordering::Relaxed);
+        SETTINGS
+            .vsyscall_any
+            .store(d.vsyscall_any, Ordering::Relaxed);
+        let own = crate::install::vdso_numbers();
+        for (i, slot) in SETTINGS.vdso_own.iter().enumerate() {
+            let n = own.get(i).map_or(usize::MAX, |&n| n as usize);
+            slot.store(n, Ordering::Relaxed);
+        }
     }
     SETTINGS.errno.store(errno, Ordering::Release);
     install_handler()?;
@@ -252,11 +299,19 @@ pub(crate) fn set_sigsys(handler: usize, extra: usize) -> Result<(), Errno> {
 }
 
 /// The address of libsys's signal restorer, in the `libsys_stubs` section: the handler returns
-/// to it and its `rt_sigreturn` comes from the Syscall User Dispatch region. A seccomp policy
-/// that pins numbers and also uses [`enable`] pins `rt_sigreturn` here (the manifest does not
-/// list the restorer: it is no call site of the program's).
+/// to it and its `rt_sigreturn` comes from the Syscall User Dispatch region. Pass it as
+/// `sa_restorer` (with `SA_RESTORER | SA_SIGINFO`) for handlers of your own that must return
+/// under a seccomp policy: [`install::manifest`](crate::install::manifest) lists it as the
+/// `rt_sigreturn` stub ([`restorer_site`]), so pinned policies allow `rt_sigreturn` there and
+/// nowhere else.
 pub fn restorer() -> usize {
     restore as *const () as usize
+}
+
+/// The address right after the restorer's system call instruction (`mov $nr, %eax` is 5
+/// bytes, `syscall` and `int $0x80` 2): what seccomp reports for its `rt_sigreturn`.
+pub fn restorer_site() -> usize {
+    restorer() + 7
 }
 
 /// Register offsets in `ucontext_t` (`arch/x86/include/uapi/asm/sigcontext.h`,
@@ -279,7 +334,7 @@ mod regs {
     /// `si_call_addr`, `si_syscall` in `siginfo_t` (`_sigsys`, after three ints and padding).
     pub(super) const CALL_ADDR: usize = 16;
     pub(super) const SYSCALL: usize = 24;
-    /// The stack pointer (unused: x86_64 has no `__kernel_vsyscall`).
+    /// The stack pointer (where a handler's `rt_sigreturn` finds its frame).
     pub(super) const SP: usize = GREGS + 8 * 15;
 }
 
@@ -312,20 +367,38 @@ extern "C" fn handler(_sig: i32, info: *mut u8, ctx: *mut u8) {
         if info.add(8).cast::<i32>().read() != SYS_USER_DISPATCH {
             return;
         }
-        let mut ip = info.add(regs::CALL_ADDR).cast::<usize>().read();
+        let ip = info.add(regs::CALL_ADDR).cast::<usize>().read();
         let nr = info.add(regs::SYSCALL).cast::<i32>().read() as usize;
-        // x86: a call made through the vDSO's `__kernel_vsyscall` (libc's, and the vDSO's own
-        // fallbacks) is judged by who called it: the return address above the three registers
-        // it pushes (`arch/x86/entry/vdso/vdso32/system_call.S`).
+        let in_range = |ip: usize| {
+            SETTINGS.ranges.iter().any(|(s, e)| {
+                let (s, e) = (s.load(Ordering::Relaxed), e.load(Ordering::Relaxed));
+                s < ip && ip <= e
+            })
+        };
+        // x86: a call reported at the vDSO's `__kernel_vsyscall` may come from any `sysenter`
+        // or `syscall` instruction (the kernel reports every fast system call at the landing
+        // pad), and the word above what `__kernel_vsyscall` pushes is the caller's to write:
+        // neither says who made it. Such a call is made only as `emulate_vsyscall` or the
+        // vDSO's own numbers allow; a signal return never.
         let vsyscall = SETTINGS.vsyscall.load(Ordering::Relaxed);
-        if vsyscall != 0 && ip > vsyscall && ip <= vsyscall + 64 {
+        let sigreturn = nr == nr::rt_sigreturn || nr == OLD_SIGRETURN;
+        let emulate = if vsyscall != 0 && ip > vsyscall && ip <= vsyscall + 64 {
+            let own = SETTINGS
+                .vdso_own
+                .iter()
+                .any(|n| n.load(Ordering::Relaxed) == nr);
+            !sigreturn && (SETTINGS.vsyscall_any.load(Ordering::Relaxed) || (own && in_range(ip)))
+        } else {
+            in_range(ip)
+        };
+        if emulate && sigreturn {
+            // A handler's return from an emulated range (libc's restorer, for a handler
+            // installed through libc): made at the program's stack pointer, so that the kernel
+            // finds the program's signal frame there and resumes the program's interrupted
+            // context (made from here, it would return into this handler's frame).
             let sp = ctx.add(regs::SP).cast::<usize>().read();
-            ip = (sp as *const usize).add(3).read();
+            sigreturn_at(sp, nr);
         }
-        let emulate = SETTINGS.ranges.iter().any(|(s, e)| {
-            let (s, e) = (s.load(Ordering::Relaxed), e.load(Ordering::Relaxed));
-            s < ip && ip <= e
-        });
         let result = if emulate {
             let a = regs::ARGS.map(|off| ctx.add(off).cast::<usize>().read());
             // SAFETY: the call is the one the program made, with its own arguments: making it
@@ -339,6 +412,38 @@ extern "C" fn handler(_sig: i32, info: *mut u8, ctx: *mut u8) {
         };
         ctx.add(regs::RESULT).cast::<usize>().write(result);
     }
+}
+
+/// The old `sigreturn`, made by libc's restorer for a handler without `SA_SIGINFO` (x86 only:
+/// x86_64 has none; `usize::MAX` matches no call).
+#[cfg(target_arch = "x86")]
+pub(crate) const OLD_SIGRETURN: usize = nr::sigreturn;
+#[cfg(target_arch = "x86_64")]
+pub(crate) const OLD_SIGRETURN: usize = usize::MAX;
+
+/// The call `nr` (`rt_sigreturn`) with the stack pointer at `sp`: the program's signal frame
+/// is at `sp - 8`.
+#[cfg(target_arch = "x86_64")]
+#[unsafe(naked)]
+#[unsafe(link_section = "libsys_stubs")]
+pub(crate) unsafe extern "C" fn sigreturn_at(sp: usize, nr: usize) -> ! {
+    core::arch::naked_asm!("mov rsp, rdi", "mov eax, esi", "syscall", "ud2")
+}
+
+/// The call `nr` with the stack pointer at `sp`, through `int 0x80`: `rt_sigreturn` finds the
+/// program's frame at `sp - 4` (the handler's `ret` popped its return address), the old
+/// `sigreturn` at `sp - 8` (the restorer popped the signal number too); both as
+/// `arch/x86/kernel/signal_32.c` (and the compat `sys32_*sigreturn`) read it.
+#[cfg(target_arch = "x86")]
+#[unsafe(naked)]
+#[unsafe(link_section = "libsys_stubs")]
+pub(crate) unsafe extern "C" fn sigreturn_at(sp: usize, nr: usize) -> ! {
+    core::arch::naked_asm!(
+        "mov eax, [esp + 8]",
+        "mov esp, [esp + 4]",
+        "int 0x80",
+        "ud2"
+    )
 }
 
 /// Ends the process with SIGSYS, as seccomp's `KILL_PROCESS` does: the default action for

@@ -198,3 +198,22 @@ fn a_filter_for_another_architecture_is_refused() {
         Err(sys_core::Errno::EINVAL)
     );
 }
+
+#[test]
+fn libc_restorer_is_one_rt_sigreturn_site_in_libc_or_the_vdso_trampolines() {
+    let sites = install::libc_restorer();
+    if cfg!(target_arch = "x86_64") {
+        // glibc's __restore_rt: one `syscall` in libc's code, after `mov $15, %rax`.
+        assert_eq!(sites.len(), 1, "{sites:?}");
+        let s = sites[0];
+        assert_eq!(s.nr, nr::rt_sigreturn as u32);
+        assert!(install::libc_ranges().iter().any(|r| r.contains(s.ip)));
+        // SAFETY: the two bytes before the site are libc's code.
+        let insn = unsafe { core::slice::from_raw_parts((s.ip - 2) as *const u8, 2) };
+        assert_eq!(insn, [0x0f, 0x05]);
+    } else {
+        // glibc on x86 leaves the restorer to the kernel: the vDSO's trampolines.
+        assert_eq!(sites, install::vdso_trampolines());
+        assert_eq!(sites.len(), 2);
+    }
+}

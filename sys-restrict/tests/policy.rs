@@ -468,3 +468,243 @@ fn the_dump_reads_like_seccomp_tools() {
     assert!(text.contains("return ALLOW\n"), "{text}");
     assert!(text.contains("return KILL_PROCESS\n"), "{text}");
 }
+
+/// A call of `nr` from `ip` under `f`, for `arch`, checked against `Policy::decide` too.
+fn verdict(p: &Policy, f: &Filter, nr: u32, ip: u64) -> Action {
+    let d = SeccompData::new(p.arch(), nr, ip);
+    let got = f.eval(&d).unwrap();
+    assert_eq!(got, p.decide(&d), "{} nr {nr} ip {ip:#x}", p.arch());
+    got
+}
+
+#[test]
+fn errno_zero_and_errno_above_4095_are_refused() {
+    use sys_restrict::CompileError;
+    let stubs = IpRange::new(0x1000, 0x2000);
+    for arch in Arch::ALL {
+        for errno in [0u16, 4096, 5000, u16::MAX] {
+            let p = Policy::range(arch, stubs).otherwise(Action::Errno(errno));
+            assert_eq!(p.compile(), Err(CompileError::BadErrno { errno }), "{arch}");
+            assert!(!CompileError::BadErrno { errno }.to_string().is_empty());
+        }
+        for errno in [1u16, 38, 89, 4095] {
+            let p = Policy::range(arch, stubs).otherwise(Action::Errno(errno));
+            let f = p.compile().unwrap();
+            assert_eq!(verdict(&p, &f, GETPID, 0x9000), Action::Errno(errno));
+        }
+    }
+}
+
+#[test]
+fn a_range_that_starts_above_its_end_is_refused() {
+    use sys_restrict::CompileError;
+    let reversed = IpRange::new(0x2000, 0x1000);
+    for arch in Arch::ALL {
+        for p in [
+            Policy::range(arch, reversed),
+            Policy::new(arch).allow_range_for(reversed, &[GETPID]),
+            Policy::range(arch, IpRange::new(0x10, 0x20)).allow_range(reversed),
+        ] {
+            assert_eq!(
+                p.compile(),
+                Err(CompileError::ReversedRange { range: reversed }),
+                "{arch}"
+            );
+        }
+        // An empty range (start == end) allows nothing and is no error.
+        let p = Policy::range(arch, IpRange::new(0x1000, 0x1000));
+        let f = p.compile().unwrap();
+        assert_eq!(verdict(&p, &f, GETPID, 0x1000), Action::KillProcess);
+    }
+}
+
+#[test]
+fn numbers_the_native_architecture_lacks_are_reported() {
+    use sys_restrict::Warning;
+    let unknown = 4000u32; // no x86_64 or x86 number; mips's start there, but not as natives
+    let known = sys_core::nr::getppid as u32;
+    let missing = (0..1000u32).find(|&n| sys_core::nr::name(n as usize).is_none());
+    let mut p = Policy::new(Arch::NATIVE)
+        .pin(known, 0x1002)
+        .allow_range_for(IpRange::new(0x2000, 0x3000), &[known]);
+    let mut want = Vec::new();
+    if sys_core::nr::name(unknown as usize).is_none() {
+        p = p.pin(unknown, 0x1012);
+        want.push(Warning::UnknownNumber { nr: unknown });
+    }
+    if let Some(m) = missing {
+        p = p.allow_range_for(IpRange::new(0x4000, 0x5000), &[m]);
+        want.push(Warning::UnknownNumber { nr: m });
+    }
+    want.sort_by_key(|w| match w {
+        Warning::UnknownNumber { nr } => *nr,
+    });
+    let f = p.compile().unwrap();
+    assert!(!want.is_empty());
+    assert_eq!(f.warnings(), &want[..]);
+    assert!(
+        f.warnings()[0]
+            .to_string()
+            .contains("no system call has number")
+    );
+    // The rules still work as written.
+    assert_eq!(verdict(&p, &f, known, 0x1002), Action::Allow);
+    // A policy of known numbers has no warnings.
+    let clean = Policy::new(Arch::NATIVE)
+        .pin(known, 0x1002)
+        .compile()
+        .unwrap();
+    assert!(clean.warnings().is_empty());
+}
+
+#[test]
+fn exit_and_the_signal_return_survive_an_allow_list_without_them() {
+    for arch in Arch::ALL {
+        let n = arch.numbers();
+        let manifest = [
+            Stub {
+                nr: Some(GETPID),
+                ip: 0x1002,
+            },
+            Stub {
+                nr: Some(n.exit_group),
+                ip: 0x1012,
+            },
+            Stub {
+                nr: Some(n.exit),
+                ip: 0x1022,
+            },
+            Stub {
+                nr: Some(n.rt_sigreturn),
+                ip: 0x1032,
+            },
+            Stub {
+                nr: Some(WRITE),
+                ip: 0x1042,
+            },
+        ];
+        // pinned + allow-list of getpid alone.
+        let p = Policy::pinned(arch, &manifest, Generic::Deny)
+            .only_numbers(&[GETPID])
+            .otherwise(Action::Errno(1));
+        let f = p.compile().unwrap();
+        assert_eq!(verdict(&p, &f, GETPID, 0x1002), Action::Allow, "{arch}");
+        assert_eq!(
+            verdict(&p, &f, n.exit_group, 0x1012),
+            Action::Allow,
+            "{arch}"
+        );
+        assert_eq!(verdict(&p, &f, n.exit, 0x1022), Action::Allow, "{arch}");
+        assert_eq!(
+            verdict(&p, &f, n.rt_sigreturn, 0x1032),
+            Action::Allow,
+            "{arch}"
+        );
+        assert_eq!(verdict(&p, &f, WRITE, 0x1042), Action::Errno(1), "{arch}");
+        // Only from their own stubs.
+        assert_eq!(
+            verdict(&p, &f, n.exit_group, 0x1002),
+            Action::Errno(1),
+            "{arch}"
+        );
+        assert_eq!(
+            verdict(&p, &f, n.rt_sigreturn, 0x1012),
+            Action::Errno(1),
+            "{arch}"
+        );
+        // range + allow-list: exit and exit_group from the range, rt_sigreturn not.
+        let stubs = IpRange::new(0x1000, 0x1100);
+        let p = Policy::range(arch, stubs)
+            .only_numbers(&[GETPID])
+            .otherwise(Action::Errno(1));
+        let f = p.compile().unwrap();
+        assert_eq!(
+            verdict(&p, &f, n.exit_group, 0x1052),
+            Action::Allow,
+            "{arch}"
+        );
+        assert_eq!(verdict(&p, &f, n.exit, 0x1052), Action::Allow, "{arch}");
+        assert_eq!(
+            verdict(&p, &f, n.rt_sigreturn, 0x1052),
+            Action::Errno(1),
+            "{arch}"
+        );
+        assert_eq!(
+            verdict(&p, &f, n.exit_group, 0x2052),
+            Action::Errno(1),
+            "{arch}"
+        );
+    }
+}
+
+#[test]
+fn restart_syscall_is_allowed_wherever_a_call_is() {
+    for arch in Arch::ALL {
+        let r = arch.numbers().restart_syscall;
+        let manifest = [
+            Stub {
+                nr: Some(GETPID),
+                ip: 0x1002,
+            },
+            Stub {
+                nr: Some(WRITE),
+                ip: 0x1402,
+            },
+        ];
+        let vdso = IpRange::new(0x9000, 0xa000);
+        let p = Policy::pinned(arch, &manifest, Generic::Deny)
+            .only_numbers(&[GETPID, WRITE])
+            .allow_range_for(vdso, &[CLOCK])
+            .otherwise(Action::Errno(1));
+        let f = p.compile().unwrap();
+        // From every pinned stub (the span of the stubs), from the vDSO's region.
+        for ip in [0x1002, 0x1402, 0x1200, 0x9802] {
+            assert_eq!(verdict(&p, &f, r, ip), Action::Allow, "{arch} {ip:#x}");
+        }
+        // Not from elsewhere.
+        for ip in [0x1001, 0x1403, 0x5_0000, 0xa001] {
+            assert_eq!(verdict(&p, &f, r, ip), Action::Errno(1), "{arch} {ip:#x}");
+        }
+    }
+}
+
+#[test]
+fn io_uring_is_refused_unless_asked_for_by_name() {
+    for arch in Arch::ALL {
+        let ring = arch.numbers().io_uring();
+        let stubs = IpRange::new(0x1000, 0x1100);
+        let manifest: Vec<Stub> = (ring.iter().enumerate())
+            .map(|(i, &nr)| Stub {
+                nr: Some(nr),
+                ip: 0x1002 + 16 * i as u64,
+            })
+            .collect();
+        let policies = [
+            Policy::range(arch, stubs),
+            Policy::range(arch, stubs).only_numbers(&ring),
+            Policy::pinned(arch, &manifest, Generic::Any),
+            Policy::pinned(arch, &manifest, Generic::Deny).only_numbers(&ring),
+        ];
+        for p in policies {
+            let p = p.otherwise(Action::Errno(1));
+            let f = p.compile().unwrap();
+            for (i, &nr) in ring.iter().enumerate() {
+                let ip = 0x1002 + 16 * i as u64;
+                assert_eq!(verdict(&p, &f, nr, ip), Action::Errno(1), "{arch} {nr}");
+                let asked = p.clone().allow_io_uring();
+                let g = asked.compile().unwrap();
+                assert_eq!(verdict(&asked, &g, nr, ip), Action::Allow, "{arch} {nr}");
+            }
+            // Its neighbours are not caught by the ring's check.
+            let after = ring[2] + 1;
+            let q = Policy::range(arch, stubs).otherwise(Action::Errno(1));
+            let g = q.compile().unwrap();
+            assert_eq!(verdict(&q, &g, after, 0x1002), Action::Allow, "{arch}");
+            assert_eq!(
+                verdict(&q, &g, ring[0] - 1, 0x1002),
+                Action::Allow,
+                "{arch}"
+            );
+        }
+    }
+}

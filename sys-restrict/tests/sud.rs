@@ -13,6 +13,32 @@ mod cases {
 
     static SELECTOR: Selector = Selector::new(BLOCK);
 
+    /// x86: `nr` with a 32-bit `syscall` of this program's own and the frame
+    /// `__kernel_vsyscall` builds, except that the word where its caller's return address
+    /// would be is `forged` (a `ret` in the vDSO, which then returns here). SIGILL on CPUs
+    /// without the instruction in compatibility mode (Intel).
+    #[cfg(target_arch = "x86")]
+    #[unsafe(naked)]
+    unsafe extern "C" fn forged_syscall(_nr: usize, _forged: usize) -> isize {
+        core::arch::naked_asm!(
+            "push ebx",
+            "mov eax, [esp + 8]",
+            "mov edx, [esp + 12]",
+            "xor ebx, ebx",
+            "call 2f",
+            "pop ebx",
+            "ret",
+            "2:",
+            "push edx",
+            "push ecx",
+            "push edx",
+            "push ebp",
+            "mov ebp, ecx",
+            "syscall",
+            "ud2"
+        )
+    }
+
     /// A failed expectation in a child: the message on stderr, exit status 1.
     fn fail(msg: &str) -> ! {
         eprintln!("child: {msg}");
@@ -142,6 +168,90 @@ mod cases {
                     ));
                 }
             }
+            // A handler installed through libc returns (its restorer's rt_sigreturn is made at
+            // the program's stack pointer when libc's code is emulated), and the program goes
+            // on where the signal interrupted it.
+            #[cfg(feature = "std")]
+            "libc-handler" => {
+                static HANDLED: std::sync::atomic::AtomicBool =
+                    std::sync::atomic::AtomicBool::new(false);
+                extern "C" fn on_usr1(_: i32) {
+                    HANDLED.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                // SAFETY: a handler that only stores to an atomic.
+                unsafe { libc::signal(libc::SIGUSR1, on_usr1 as *const () as usize) };
+                let mut d = Dispatch::new(Otherwise::Errno(Errno::EPERM));
+                if let Some(v) = sys_restrict::vdso_range() {
+                    d = d.emulate(v);
+                }
+                for r in sys_restrict::install::libc_ranges() {
+                    d = d.emulate(r.start as usize..r.end as usize);
+                }
+                if let Err(e) = sud::enable(&d, Some(&SELECTOR)) {
+                    fail(&format!("enable: {e:?}"));
+                }
+                for round in 0..3 {
+                    HANDLED.store(false, std::sync::atomic::Ordering::SeqCst);
+                    // SAFETY: signals this process.
+                    let sent = unsafe {
+                        let pid = syscall_readonly!(nr::getpid).unwrap_or(0);
+                        syscall_readonly!(nr::kill, pid, libc::SIGUSR1)
+                    };
+                    if sent.is_err() || !HANDLED.load(std::sync::atomic::Ordering::SeqCst) {
+                        fail(&format!(
+                            "round {round}: the handler did not run ({sent:?})"
+                        ));
+                    }
+                }
+            }
+            // x86: an own 32-bit `syscall` (AMD) with a `ret` of the vDSO's where
+            // `__kernel_vsyscall`'s caller would be is not made on the attacker's behalf: the
+            // handler does not judge a call by a word the caller wrote.
+            "forged-return" => {
+                #[cfg(target_arch = "x86")]
+                {
+                    // A regression may loop through the landing pad: a timer ends it.
+                    // SAFETY: alarm(2) only arms a timer.
+                    unsafe { libc::alarm(10) };
+                    enable(Otherwise::Errno(Errno::EPERM));
+                    let vdso = sys_vdso::Vdso::get().unwrap_or_else(|| fail("no vDSO"));
+                    let vsyscall = vdso
+                        .lookup("__kernel_vsyscall", None)
+                        .unwrap_or_else(|| fail("no __kernel_vsyscall"))
+                        .as_ptr() as usize;
+                    // Its last instruction is a `ret` (0xc3), within 16 bytes.
+                    // SAFETY: the vDSO's code is readable.
+                    let code = unsafe { std::slice::from_raw_parts(vsyscall as *const u8, 16) };
+                    let ret = vsyscall
+                        + code
+                            .iter()
+                            .position(|&b| b == 0xc3)
+                            .unwrap_or_else(|| fail("no ret"));
+                    // SAFETY: getppid writes no memory; the frame is popped by the landing pad.
+                    let r = unsafe { forged_syscall(nr::getppid, ret) };
+                    if r != -(libc::EPERM as isize) {
+                        fail(&format!("the forged call returned {r}, not -EPERM"));
+                    }
+                    // Without a selector too.
+                    if let Err(e) = sud::enable(
+                        &Dispatch::new(Otherwise::Errno(Errno::EPERM))
+                            .emulate(sys_restrict::vdso_range().unwrap_or(0..0)),
+                        None,
+                    ) {
+                        fail(&format!("enable: {e:?}"));
+                    }
+                    // SAFETY: as above.
+                    let r = unsafe { forged_syscall(nr::getppid, ret) };
+                    if r != -(libc::EPERM as isize) {
+                        fail(&format!("without a selector the forged call returned {r}"));
+                    }
+                    // The vDSO's own fallback still works.
+                    if sys_vdso::clock_gettime(sys_vdso::ClockId::PROCESS_CPUTIME_ID).is_err() {
+                        fail("the vDSO's fallback was refused");
+                    }
+                    let _ = sud::disable_thread();
+                }
+            }
             _ => fail("unknown case"),
         }
         SELECTOR.store(ALLOW, std::sync::atomic::Ordering::Relaxed);
@@ -157,6 +267,9 @@ mod cases {
         ("kill", Err(libc::SIGSYS)),
         ("thread", Ok(0)),
         ("fork", Ok(0)),
+        #[cfg(feature = "std")]
+        ("libc-handler", Ok(0)),
+        ("forged-return", Ok(0)),
     ];
 
     pub fn main() {

@@ -324,9 +324,6 @@ ensure_target() {
 }
 
 # _cross_host_init: CROSS_HOST = the triple rustc builds for by default.
-# The caller's LIBSYS_NO_TRACEFS, before target_env sets it for other targets.
-_CROSS_NO_TRACEFS=${_CROSS_NO_TRACEFS-${LIBSYS_NO_TRACEFS-}}
-
 _cross_host_init() {
     [[ -n ${CROSS_HOST:-} ]] || CROSS_HOST=$(rustc -vV | sed -n 's/^host: //p')
 }
@@ -334,23 +331,12 @@ _cross_host_init() {
 # target_env T: export the linker and runner cargo uses for T. Runners are always qemu 10 from
 # $QEMU10_BIN (binfmt_misc is not mounted, and qemu 7.2 gives guests no vDSO), with
 # -L /usr/<triplet> for glibc targets so the guest's dynamic loader and libc are found.
-# Also SYS_VDSO_EXPECT=$CROSS_VDSO, which sys-vdso's tests/expect.rs asserts, and
-# LIBSYS_NO_TRACEFS=1 for targets other than x86_64 (sys-core's tests/proto_tracefs.rs), and
-# for qemu targets LIBSYS_QEMU, the runner's command (unset for the others).
+# Also SYS_VDSO_EXPECT=$CROSS_VDSO, which sys-vdso's tests/expect.rs asserts, and for qemu
+# targets LIBSYS_QEMU, the runner's command (unset for the others). (sys-core's
+# tests/proto_tracefs.rs tells by itself that another target has nothing to compare.)
 target_env() {
     cross_target_info "$1" || return
     export SYS_VDSO_EXPECT=$CROSS_VDSO
-    # sys-core's tests/proto_tracefs.rs compares x86_64's prototypes with the running kernel's
-    # syscall metadata; for another target there is nothing it can compare (an x86_64 kernel's,
-    # also under qemu-user), which it must be told to accept.
-    # The caller's own setting (a run as a user other than root) holds for the x86_64 targets.
-    if [[ $1 != x86_64-* ]]; then
-        export LIBSYS_NO_TRACEFS=1
-    elif [[ -n $_CROSS_NO_TRACEFS ]]; then
-        export LIBSYS_NO_TRACEFS=$_CROSS_NO_TRACEFS
-    else
-        unset LIBSYS_NO_TRACEFS
-    fi
     unset LIBSYS_QEMU
     local v
     v=CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<<"$1")

@@ -230,7 +230,7 @@ run_std() {
     (
         target_env "$t"
         echo "+ ${cmd[*]}"
-        env | grep -E '^(CARGO_TARGET_|SYS_VDSO_EXPECT=|LIBSYS_NO_TRACEFS=|LIBSYS_QEMU=)' || true
+        env | grep -E '^(CARGO_TARGET_|SYS_VDSO_EXPECT=|LIBSYS_REQUIRE_TRACEFS=|LIBSYS_QEMU=)' || true
         exec timeout -k 30 "$TIMEOUT" "${cmd[@]}"
     ) >>"$log" 2>&1 || rc=$?
     n=$(passed_count "$log")

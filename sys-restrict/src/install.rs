@@ -323,9 +323,9 @@ const fn vdso_calls() -> &'static [&'static str] {
 /// x86 (i386) only: the vDSO's signal-return trampolines, `__kernel_sigreturn` and
 /// `__kernel_rt_sigreturn`, which [`VDSO_CALLS`] leaves out. The kernel returns through them
 /// from a handler installed without `SA_RESTORER`; a program that installs such handlers
-/// pins these calls at the trampolines' own addresses ([`vdso_trampolines`]) rather than
-/// allowing them from the whole vDSO (whose landing pad every `sysenter` reaches). Empty
-/// elsewhere.
+/// pins these calls at the trampolines' own addresses (`vdso_trampolines()`, feature
+/// `outline`) rather than allowing them from the whole vDSO (whose landing pad every
+/// `sysenter` reaches). Empty elsewhere.
 pub const VDSO_TRAMPOLINES: &[&str] = if cfg!(target_arch = "x86") {
     &["sigreturn", "rt_sigreturn"]
 } else {

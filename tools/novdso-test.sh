@@ -36,7 +36,9 @@ KNOWN_TARGETS=("${DEFAULT_TARGETS[@]}" thumbv7neon-unknown-linux-gnueabihf
 # Packages whose test binaries run (their directories, relative to the repository), and test
 # binaries skipped (package-dir/name).
 PACKAGES=(sys-vdso sys-auxv .)
-SKIP=(./zero_cost)
+# ./wrappers: its clone test passes CLONE_PIDFD, which qemu 7.2 does not emulate (EINVAL); the
+# file runs on every target under qemu 10 and natively in tools/cross-test.sh.
+SKIP=(./zero_cost ./wrappers)
 # What sys-vdso's tests/expect.rs prints when it has asserted the absence.
 CONFIRMATION='sys-vdso expect: absent confirmed'
 
